@@ -1,0 +1,49 @@
+"""Middleware that turns an authenticated request into a RequestContext.
+
+keystone: keystonemiddleware (from api-paste.ini) validated the token and
+set X-Identity-Status and friends; a request it let through unconfirmed is
+refused here. noauth: the caller states who it is in X-User-Id,
+X-Project-Id and X-Roles; for tests and the embedded demo only.
+"""
+
+from typing import Any
+
+import webob
+import webob.dec
+
+from protector import context
+from protector.api import faults
+
+
+class KeystoneContext:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    @webob.dec.wsgify
+    def __call__(self, req: webob.Request) -> Any:
+        if req.headers.get("X-Identity-Status") != "Confirmed":
+            return faults.error_response(
+                401, "Authentication required: send a valid Keystone token in "
+                     "X-Auth-Token.", headers={"WWW-Authenticate": "Keystone"})
+        ctx = context.RequestContext.from_environ(req.environ)
+        req.environ["protector.context"] = ctx
+        return req.get_response(self.app)
+
+
+class NoAuthContext:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    @webob.dec.wsgify
+    def __call__(self, req: webob.Request) -> Any:
+        user_id = req.headers.get("X-User-Id")
+        project_id = req.headers.get("X-Project-Id")
+        if not user_id or not project_id:
+            return faults.error_response(
+                401, "noauth mode: send X-User-Id and X-Project-Id (and X-Roles).")
+        roles = [r.strip() for r in req.headers.get("X-Roles", "member").split(",")
+                 if r.strip()]
+        req.environ["protector.context"] = context.RequestContext(
+            user_id=user_id, project_id=project_id, roles=roles,
+            request_id=req.environ.get("openstack.request_id"))
+        return req.get_response(self.app)

@@ -1,0 +1,50 @@
+"""The whole v1 URL surface on one screen (paths relative to /v1).
+
+``{project_id}`` is the project of the Keystone catalog endpoint
+(/v1/%(tenant_id)s). Sites and tenant mappings are admin resources that
+ignore it, so /v1/admin/sites works as well.
+"""
+
+from protector.api.v1 import (
+                              health,
+                              members,
+                              operations,
+                              protection_groups,
+                              replication_policies,
+                              sites,
+                              tenant_mappings,
+)
+
+_P = "/{project_id}"
+_PG = _P + "/protection-groups/{pg_id}"
+
+ROUTES = {
+    _P + "/sites": {"GET": sites.index, "POST": sites.create},
+    _P + "/sites/{site_id}": {"GET": sites.show, "PUT": sites.update,
+                              "DELETE": sites.delete},
+    _P + "/sites/{site_id}/validate": {"POST": sites.validate},
+    _P + "/sites/{site_id}/volume-types": {"GET": sites.volume_types},
+
+    _P + "/tenant-mappings": {"GET": tenant_mappings.index,
+                              "POST": tenant_mappings.create},
+    _P + "/tenant-mappings/{mapping_id}": {"GET": tenant_mappings.show,
+                                           "PUT": tenant_mappings.update,
+                                           "DELETE": tenant_mappings.delete},
+
+    _P + "/protection-groups": {"GET": protection_groups.index,
+                                "POST": protection_groups.create},
+    _PG: {"GET": protection_groups.show, "PUT": protection_groups.update,
+          "DELETE": protection_groups.delete},
+    _PG + "/members": {"GET": members.index, "POST": members.create},
+    _PG + "/members/{member_id}": {"GET": members.show, "PUT": members.update,
+                                   "DELETE": members.delete},
+    _PG + "/policy": {"GET": replication_policies.show,
+                      "POST": replication_policies.create,
+                      "PUT": replication_policies.update,
+                      "DELETE": replication_policies.delete},
+
+    _P + "/operations": {"GET": operations.index},
+    _P + "/operations/{operation_id}": {"GET": operations.show},
+
+    _P + "/health": {"GET": health.show},
+}

@@ -1,0 +1,65 @@
+"""/v1/{project_id}/health (microversion 1.2): is each PG ready to fail over?
+
+Computed from the database: replication lag against the policy's RPO, sync
+status, member protection. A PG is ``failover_ready`` only when nothing in
+``blockers`` stands in the way.
+"""
+
+from typing import Any
+
+from oslo_utils import timeutils
+
+from protector import policy, states
+from protector.api import dispatch, microversions, validation
+from protector.api.v1.common import iso
+from protector.api.v1.schemas import health as schema
+from protector.db import models
+from protector.db import protection_groups as pg_db
+from protector.policies import protection_groups as rules
+
+PROTECTED = "protected"
+
+
+def pg_health(pg: models.ProtectionGroup, now: Any) -> dict[str, Any]:
+    rpo = pg.policy.rpo_minutes if pg.policy else None
+    lag = (now - pg.last_replication_at).total_seconds() if pg.last_replication_at else None
+    blockers = []
+    if pg.status != states.ACTIVE:
+        blockers.append(f"status is {pg.status}, not active")
+    if pg.sync_status != "IN_SYNC":
+        blockers.append(f"metadata is {pg.sync_status}; run sync-force")
+    if not pg.members:
+        blockers.append("no members")
+    unprotected = [m.instance_name or m.instance_id for m in pg.members
+                   if m.status != PROTECTED]
+    if unprotected:
+        blockers.append(f"members not protected: {', '.join(sorted(unprotected))}")
+    if pg.policy is None:
+        blockers.append("no replication policy")
+    if pg.last_replication_at is None:
+        blockers.append("no replicated recovery point yet")
+    return {
+        "protection_group_id": pg.id,
+        "name": pg.name,
+        "status": pg.status,
+        "sync_status": pg.sync_status,
+        "last_replication_at": iso(pg.last_replication_at),
+        "replication_lag_seconds": lag,
+        "rpo_minutes": rpo,
+        "rpo_compliant": (lag <= rpo * 60) if lag is not None and rpo else None,
+        "failover_ready": not blockers,
+        "blockers": blockers,
+    }
+
+
+@dispatch.min_version(microversions.V1_2_HEALTH)
+@validation.query(schema.show_query)
+def show(req: dispatch.Request, project_id: str, query: dict) -> Any:
+    policy.authorize(req.context, rules.INDEX, {"project_id": project_id})
+    filters = {"project_id": project_id, "id": query.get("protection_group_id")}
+    pgs = pg_db.list_(req.context, filters=filters, full=True)
+    now = timeutils.utcnow()
+    return dispatch.json_response({"health": {
+        "components": {"api": "ok", "database": "ok"},
+        "protection_groups": [pg_health(pg, now) for pg in pgs],
+    }})

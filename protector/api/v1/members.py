@@ -1,0 +1,76 @@
+"""/v1/{project_id}/protection-groups/{pg}/members: the servers of a PG.
+
+A new member starts ``adding``; the engine captures the server's spec and
+protects its volumes, then marks it ``protected``.
+"""
+
+from typing import Any
+
+from protector import exception, states
+from protector.api import dispatch, microversions, validation
+from protector.api.v1 import common
+from protector.api.v1 import protection_groups as pg_api
+from protector.api.v1.schemas import members as schema
+from protector.api.v1.views import members as view
+from protector.db import members as db
+from protector.policies import members as rules
+
+V1_1 = microversions.V1_1_MAPPINGS_BOOT_ORDER
+ADDING = "adding"
+
+
+def _editable(pg: Any) -> None:
+    if pg.status not in states.PG_EDITABLE:
+        raise exception.InvalidState(resource="Protection group", id=pg.name,
+                                     state=pg.status,
+                                     reason="members can change only when it is active "
+                                            "or in error")
+
+
+@validation.query(schema.list_query)
+def index(req: dispatch.Request, project_id: str, pg_id: str, query: dict) -> Any:
+    pg = pg_api.lookup(req, project_id, pg_id, rules.INDEX)
+    paging = common.page(query)
+    found = db.list_(req.context, pg.id, filters={"status": query.get("status")}, **paging)
+    return dispatch.json_response(common.collection(
+        req, "members", [view.show(m, req.api_version) for m in found], paging["limit"]))
+
+
+@validation.body(schema.create)
+@validation.body(schema.create_v1_1, min_version=V1_1)
+def create(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> Any:
+    pg = pg_api.lookup(req, project_id, pg_id, rules.CREATE)
+    _editable(pg)
+    member = db.create(req.context, {
+        "protection_group_id": pg.id,
+        "project_id": pg.project_id,
+        "instance_id": body["instance_id"],
+        "instance_name": body.get("instance_name"),
+        "boot_order": body.get("boot_order", 1),
+        "status": ADDING,
+    })
+    return dispatch.json_response({"member": view.show(member, req.api_version)},
+                                  status=201)
+
+
+def show(req: dispatch.Request, project_id: str, pg_id: str, member_id: str) -> Any:
+    pg = pg_api.lookup(req, project_id, pg_id, rules.INDEX)
+    member = db.get(req.context, pg.id, member_id)
+    return dispatch.json_response({"member": view.show(member, req.api_version)})
+
+
+@dispatch.min_version(V1_1)
+@validation.body(schema.update_v1_1, min_version=V1_1)
+def update(req: dispatch.Request, project_id: str, pg_id: str, member_id: str,
+           body: dict) -> Any:
+    pg = pg_api.lookup(req, project_id, pg_id, rules.CREATE)
+    _editable(pg)
+    member = db.update(req.context, pg.id, member_id, body)
+    return dispatch.json_response({"member": view.show(member, req.api_version)})
+
+
+def delete(req: dispatch.Request, project_id: str, pg_id: str, member_id: str) -> Any:
+    pg = pg_api.lookup(req, project_id, pg_id, rules.DELETE)
+    _editable(pg)
+    db.delete(req.context, pg.id, member_id)
+    return dispatch.json_response(None, status=204)

@@ -1,0 +1,6 @@
+"""Health query schema (microversion 1.2)."""
+
+from protector.api.v1.schemas import parameter_types as types
+
+show_query = {"type": "object", "properties": {"protection_group_id": types.uuid},
+              "additionalProperties": False}

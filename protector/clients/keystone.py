@@ -1,0 +1,53 @@
+"""keystoneauth sessions for reaching a site's OpenStack services.
+
+A site record may carry its own service credentials; otherwise protector
+uses the local ``[keystone_authtoken]`` service user against the site's
+auth_url (both sites usually create the same protector user).
+"""
+
+from typing import Any
+
+from keystoneauth1 import loading as ks_loading
+from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
+
+from protector import crypto
+from protector.conf import CONF
+
+AUTHTOKEN = "keystone_authtoken"
+
+
+def _authtoken_value(name: str) -> Any:
+    """An option of [keystone_authtoken], registering the auth plugin's opts."""
+    group = getattr(CONF, AUTHTOKEN, None)
+    if group is None or name not in group:
+        ks_loading.register_auth_conf_options(CONF, AUTHTOKEN)
+        try:
+            ks_loading.load_auth_from_conf_options(CONF, AUTHTOKEN)
+        except Exception:  # noqa: BLE001 - an incomplete section just means no defaults
+            return None
+    try:
+        return CONF[AUTHTOKEN][name]
+    except (KeyError, AttributeError):
+        return None
+
+
+def site_credentials(site: Any) -> dict[str, Any]:
+    """The credentials used for ``site``, the password decrypted."""
+    return {
+        "auth_url": site.auth_url,
+        "username": site.service_username or _authtoken_value("username"),
+        "password": (crypto.decrypt(site.service_password_encrypted)
+                     if site.service_password_encrypted else _authtoken_value("password")),
+        "project_name": site.service_project_name or _authtoken_value("project_name"),
+        "user_domain_name": (site.service_user_domain_name
+                             or _authtoken_value("user_domain_name") or "Default"),
+        "project_domain_name": (site.service_project_domain_name
+                                or _authtoken_value("project_domain_name") or "Default"),
+    }
+
+
+def site_session(site: Any) -> ks_session.Session:
+    creds = site_credentials(site)
+    auth = v3.Password(**creds)
+    return ks_session.Session(auth=auth, timeout=CONF.service_credentials.timeout)

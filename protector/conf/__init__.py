@@ -1,0 +1,13 @@
+"""protector's configuration: one module per section, registered on CONF."""
+
+from oslo_config import cfg
+
+from protector.conf import api, database, default, engine, service_credentials
+
+CONF = cfg.CONF
+
+default.register_opts(CONF)
+api.register_opts(CONF)
+database.register_opts(CONF)
+engine.register_opts(CONF)
+service_credentials.register_opts(CONF)

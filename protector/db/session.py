@@ -1,0 +1,44 @@
+"""Database sessions (oslo.db enginefacade) for the services and the tests."""
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from oslo_db.sqlalchemy import enginefacade
+from sqlalchemy.orm import Session
+
+from protector.conf import CONF
+
+_manager: Any = None
+
+
+def _get_manager() -> Any:
+    global _manager
+    if _manager is None:
+        _manager = enginefacade.transaction_context()
+        _manager.configure(connection=CONF.database.connection, sqlite_fk=True)
+    return _manager
+
+
+def reset() -> None:
+    """Forget the engine, so the next call uses [database]/connection anew."""
+    global _manager
+    if _manager is not None:
+        _manager.dispose_pool()
+    _manager = None
+
+
+def get_engine() -> Any:
+    return _get_manager().writer.get_engine()
+
+
+@contextlib.contextmanager
+def writer(context: Any) -> Iterator[Session]:
+    with _get_manager().writer.using(context) as session:
+        yield session
+
+
+@contextlib.contextmanager
+def reader(context: Any) -> Iterator[Session]:
+    with _get_manager().reader.using(context) as session:
+        yield session

@@ -1,0 +1,31 @@
+"""Protection groups belong to a project: admin or owner."""
+
+from oslo_policy import policy
+
+from protector.policies import base
+
+BASE = "protector:protection_groups:%s"
+INDEX = BASE % "index"
+SHOW = BASE % "show"
+CREATE = BASE % "create"
+UPDATE = BASE % "update"
+DELETE = BASE % "delete"
+
+_PATH = "/v1/{project_id}/protection-groups"
+
+rules = [
+    policy.DocumentedRuleDefault(INDEX, base.RULE_DEFAULT, "List protection groups.",
+                                 [{"method": "GET", "path": _PATH}]),
+    policy.DocumentedRuleDefault(SHOW, base.RULE_DEFAULT, "Show a protection group.",
+                                 [{"method": "GET", "path": _PATH + "/{pg}"}]),
+    policy.DocumentedRuleDefault(CREATE, base.RULE_DEFAULT, "Create a protection group.",
+                                 [{"method": "POST", "path": _PATH}]),
+    policy.DocumentedRuleDefault(UPDATE, base.RULE_DEFAULT, "Update a protection group.",
+                                 [{"method": "PUT", "path": _PATH + "/{pg}"}]),
+    policy.DocumentedRuleDefault(DELETE, base.RULE_DEFAULT, "Delete a protection group.",
+                                 [{"method": "DELETE", "path": _PATH + "/{pg}"}]),
+]
+
+
+def list_rules() -> list[policy.RuleDefault]:
+    return rules

@@ -3,6 +3,7 @@
 import os
 import sys
 
+from oslo_config import cfg
 from oslo_log import log
 
 from protector import version
@@ -26,6 +27,17 @@ def parse_args(argv: list[str] | None, default_config_files: list[str] | None = 
         _log_registered = True
     CONF(argv if argv is not None else sys.argv[1:], project="protector",
          version=version.__version__, default_config_files=default_config_files)
+    _check_values()
+
+
+def _check_values() -> None:
+    """Convert every option now: oslo.config would otherwise report a value
+    of the wrong type only when the option is first read, mid-request."""
+    for name in list(CONF):
+        value = CONF[name]
+        if isinstance(value, cfg.ConfigOpts.GroupAttr):
+            for opt_name in list(value):
+                value[opt_name]
 
 
 def setup_logging(binary: str) -> None:

@@ -7,6 +7,10 @@ import oslo_messaging as messaging
 from protector import context
 from protector.conf import CONF
 
+# Parsing a URL registers transport_url & co. without loading a driver, so
+# they can be set and checked before the first transport is made.
+messaging.TransportURL.parse(CONF)
+messaging.set_transport_defaults(control_exchange="protector")
 _transport: messaging.Transport | None = None
 
 

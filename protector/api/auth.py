@@ -31,6 +31,11 @@ class KeystoneContext:
 
 
 class NoAuthContext:
+    """Identity from X-User-Id / X-Project-Id / X-Roles, or from a token of
+    the form ``<user>:<project>[:<role>,<role>]`` (keystoneauth's admin_token
+    plugin sends one, so the unmodified openstack CLI works against it).
+    """
+
     def __init__(self, app: Any) -> None:
         self.app = app
 
@@ -38,11 +43,16 @@ class NoAuthContext:
     def __call__(self, req: webob.Request) -> Any:
         user_id = req.headers.get("X-User-Id")
         project_id = req.headers.get("X-Project-Id")
+        roles_header = req.headers.get("X-Roles", "member")
+        token = req.headers.get("X-Auth-Token", "")
+        if not (user_id and project_id) and token.count(":") in (1, 2):
+            user_id, project_id, *rest = token.split(":")
+            roles_header = rest[0] if rest else roles_header
         if not user_id or not project_id:
             return faults.error_response(
-                401, "noauth mode: send X-User-Id and X-Project-Id (and X-Roles).")
-        roles = [r.strip() for r in req.headers.get("X-Roles", "member").split(",")
-                 if r.strip()]
+                401, "noauth mode: send X-User-Id and X-Project-Id (and X-Roles), or "
+                     "X-Auth-Token: <user>:<project>[:<roles>].")
+        roles = [r.strip() for r in roles_header.split(",") if r.strip()]
         req.environ["protector.context"] = context.RequestContext(
             user_id=user_id, project_id=project_id, roles=roles,
             request_id=req.environ.get("openstack.request_id"))

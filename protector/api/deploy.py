@@ -128,7 +128,8 @@ def find_paste_config() -> str:
     configured = CONF.api.api_paste_config
     path = configured if os.path.isabs(configured) else CONF.find_file(configured)
     if not path or not os.path.exists(path):
+        dirs = sorted({os.path.dirname(os.path.abspath(f)) for f in CONF.config_file})
         raise PasteConfigError(f"api-paste.ini not found: {configured} (looked in "
-                               f"{', '.join(CONF.config_dirs) or 'the config file dirs'}); "
+                               f"{', '.join(dirs) or 'no config directory'}); "
                                "set [api] api_paste_config")
     return path

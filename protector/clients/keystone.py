@@ -7,29 +7,19 @@ auth_url (both sites usually create the same protector user).
 
 from typing import Any
 
-from keystoneauth1 import loading as ks_loading
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
 from protector import crypto
-from protector.conf import CONF
+from protector.conf import CONF, keystone_authtoken
 
 AUTHTOKEN = "keystone_authtoken"
 
 
 def _authtoken_value(name: str) -> Any:
-    """An option of [keystone_authtoken], registering the auth plugin's opts."""
-    group = getattr(CONF, AUTHTOKEN, None)
-    if group is None or name not in group:
-        ks_loading.register_auth_conf_options(CONF, AUTHTOKEN)
-        try:
-            ks_loading.load_auth_from_conf_options(CONF, AUTHTOKEN)
-        except Exception:  # noqa: BLE001 - an incomplete section just means no defaults
-            return None
-    try:
-        return CONF[AUTHTOKEN][name]
-    except (KeyError, AttributeError):
-        return None
+    """An option of the [keystone_authtoken] password plugin, or None."""
+    keystone_authtoken.register_password_opts(CONF)
+    return CONF[AUTHTOKEN][name.replace("-", "_")]
 
 
 def site_credentials(site: Any) -> dict[str, Any]:

@@ -27,7 +27,7 @@ class EngineService(cotyledon.Service):
         target = messaging.Target(topic=CONF.engine.topic, server=CONF.host)
         self.server = messaging.get_rpc_server(
             rpc.get_transport(), target, [manager.EngineManager()],
-            executor="threading", serializer=rpc.ContextSerializer())
+            serializer=rpc.ContextSerializer())  # threading executor, the default
         self.server.start()
         LOG.info("protector-engine worker %d consuming topic %s on %s", self.worker_id,
                  CONF.engine.topic, CONF.host)

@@ -2,7 +2,14 @@
 
 from oslo_config import cfg
 
-from protector.conf import api, database, default, engine, service_credentials
+from protector.conf import (
+    api,
+    database,
+    default,
+    engine,
+    keystone_authtoken,
+    service_credentials,
+)
 
 CONF = cfg.CONF
 
@@ -11,3 +18,4 @@ api.register_opts(CONF)
 database.register_opts(CONF)
 engine.register_opts(CONF)
 service_credentials.register_opts(CONF)
+keystone_authtoken.register_opts(CONF)

@@ -3,14 +3,22 @@
 from oslo_config import cfg
 from oslo_policy import opts as policy_opts
 
-from protector.conf import api, database, default, engine, service_credentials
+from protector.conf import (
+    api,
+    database,
+    default,
+    engine,
+    keystone_authtoken,
+    service_credentials,
+)
 
 POLICY_FILE = "/etc/protector/policy.yaml"
 
 
 def list_opts() -> list:
     return (default.list_opts() + api.list_opts() + database.list_opts()
-            + engine.list_opts() + service_credentials.list_opts())
+            + engine.list_opts() + service_credentials.list_opts()
+            + keystone_authtoken.list_opts())
 
 
 def set_defaults(conf: cfg.ConfigOpts = cfg.CONF) -> None:

@@ -10,7 +10,7 @@ from protector import version
 from protector.conf import CONF, opts
 
 LOG = log.getLogger(__name__)
-_log_registered = False
+_defaults_set = False
 
 
 def parse_args(argv: list[str] | None, default_config_files: list[str] | None = None) -> None:
@@ -20,11 +20,10 @@ def parse_args(argv: list[str] | None, default_config_files: list[str] | None = 
     here, so ``protector-api --config-file X --help`` reports them before
     a service starts.
     """
-    global _log_registered
-    if not _log_registered:
-        log.register_options(CONF)
+    global _defaults_set
+    if not _defaults_set:
         opts.set_defaults(CONF)
-        _log_registered = True
+        _defaults_set = True
     CONF(argv if argv is not None else sys.argv[1:], project="protector",
          version=version.__version__, default_config_files=default_config_files)
     _check_values()

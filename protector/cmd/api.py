@@ -46,6 +46,8 @@ class APIServer(gunicorn_base.BaseApplication):
 
 def _check_database() -> None:
     """Fail fast, in one line, on a bad DSN or a schema that is not synced."""
+    if not CONF.database.connection:
+        sys.exit("protector-api: [database] connection is not set in protector.conf")
     try:
         current = migration.current_version()
     except Exception as exc:  # noqa: BLE001 - any DB failure is fatal at start

@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> None:
             cfg.ConfigFileValueError) as exc:
         sys.exit(f"protector-manage: configuration error: {exc}")
     config.setup_logging("protector-manage")
+    if not CONF.database.connection:
+        sys.exit("protector-manage: [database] connection is not set in protector.conf")
     try:
         CONF.category.func()
     except Exception as exc:  # noqa: BLE001 - one clear line for the operator

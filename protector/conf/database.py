@@ -1,13 +1,12 @@
-"""[database] options come from oslo.db; protector only sets defaults."""
+"""[database] options come from oslo.db. As in the spec, ``connection`` has
+no default: each site names its own local database."""
 
 from oslo_config import cfg
 from oslo_db import options as db_options
 
-_DEFAULT_CONNECTION = "sqlite:////var/lib/protector/protector.sqlite"
-
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    db_options.set_defaults(conf, connection=_DEFAULT_CONNECTION)
+    conf.register_opts(db_options.database_opts, group="database")
 
 
 def list_opts() -> list:

@@ -1,6 +1,8 @@
 """Entry points for oslo-config-generator (see etc/protector/)."""
 
 from oslo_config import cfg
+from oslo_log import _options as log_options  # the Opt objects oslo.log registers
+from oslo_log import log
 from oslo_policy import opts as policy_opts
 
 from protector.conf import (
@@ -13,6 +15,7 @@ from protector.conf import (
 )
 
 POLICY_FILE = "/etc/protector/policy.yaml"
+LOG_DIR = "/var/log/protector"
 
 
 def list_opts() -> list:
@@ -24,4 +27,6 @@ def list_opts() -> list:
 def set_defaults(conf: cfg.ConfigOpts = cfg.CONF) -> None:
     """Defaults of library options that the spec documents differently."""
     policy_opts.set_defaults(conf, policy_file=POLICY_FILE)
-    conf.set_default("log_dir", "/var/log/protector")
+    log.register_options(conf)
+    # On the Opt objects themselves, so the sample config shows it too.
+    cfg.set_defaults(log_options.logging_cli_opts, log_dir=LOG_DIR)

@@ -7,8 +7,8 @@ Order, outermost first, and why:
    x-openstack-request-id.
 2. HTTPProxyToWSGI: the URLs we generate (next links) use the scheme and
    host the client used behind a TLS proxy.
-3. Fault guard: anything raised below (a size limit, a bug) becomes a JSON
-   error, never a traceback.
+3. Fault guard: anything raised or answered in text below (the size limit,
+   a bug) becomes a JSON error, never a traceback.
 4. RequestBodySizeLimiter: oversize bodies are refused before they are read.
 5. Context: who is calling (keystone headers, or noauth headers).
 6. Router: microversion, validation, handlers.
@@ -36,7 +36,13 @@ class FaultGuard:
     def __call__(self, req: webob.Request) -> Any:
         rid = req.environ.get("openstack.request_id")
         try:
-            return req.get_response(self.app)
+            resp = req.get_response(self.app)
+            if resp.status_int >= 400 and resp.content_type != "application/json":
+                # A middleware below answered in text (the size limiter does).
+                lines = [ln.strip() for ln in resp.text.splitlines() if ln.strip()]
+                return faults.error_response(resp.status_int,
+                                             lines[-1] if lines else resp.status, None, rid)
+            return resp
         except webob_exc.HTTPException as exc:
             return faults.from_webob(exc, rid)
         except Exception:

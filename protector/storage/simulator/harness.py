@@ -134,6 +134,10 @@ class SimulatedFabric:
     def set_transfer_rate(self, name: str, bytes_per_sec: int | None) -> None:
         self.fabric.set_transfer_rate(name, bytes_per_sec)
 
+    def set_latency(self, name: str, seconds: float) -> None:
+        """Add ``seconds`` of real time to every API call to ``name``."""
+        self.fabric.set_latency(name, seconds)
+
     def set_link(self, a: str, b: str, up: bool) -> None:
         self.fabric.set_link(a, b, up)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -74,6 +75,9 @@ class ArrayApp:
 
     def handle(self, req: webob.Request) -> webob.Response:
         faults = self.fabric.fault(self.array_name)
+        if faults.latency > 0:
+            # Outside the fabric lock, so parallel calls overlap their latency.
+            time.sleep(faults.latency)
         if faults.unreachable is not None:
             # Retry-After: 0 keeps the SDK's automatic 503 retries short.
             return _json(

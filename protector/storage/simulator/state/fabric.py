@@ -41,6 +41,7 @@ class ArrayFaults:
     unreachable: str | None = None
     down_since: int | None = None
     transfer_rate: int | None = None  # bytes/s cap on outgoing transfers
+    latency: float = 0.0  # real seconds added to every API call (benchmarks)
     errors: list[InjectedError] = field(default_factory=list)
 
 
@@ -221,6 +222,13 @@ class Fabric:
             self._changing()
             self.fault(name).transfer_rate = bytes_per_sec
 
+    def set_latency(self, name: str, seconds: float) -> None:
+        """Delay every API call to ``name`` by ``seconds`` of real time (0: none)."""
+        if seconds < 0:
+            raise ValueError("latency cannot be negative")
+        with self.lock:
+            self.fault(name).latency = seconds
+
     def inject_error(
         self,
         name: str,
@@ -237,6 +245,7 @@ class Fabric:
         with self.lock:
             self.set_unreachable(name, None)
             self.set_transfer_rate(name, None)
+            self.set_latency(name, 0.0)
             self.fault(name).errors.clear()
 
     def take_injected_error(self, name: str, operation: str) -> InjectedError | None:

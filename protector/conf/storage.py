@@ -1,0 +1,49 @@
+"""[storage] options: the array driver and how it talks to the arrays.
+
+``use_mock_storage = True`` in [DEFAULT] overrides ``driver`` with ``mock``.
+"""
+
+from oslo_config import cfg
+
+group = cfg.OptGroup("storage", title="Storage array driver options")
+
+opts = [
+    cfg.StrOpt("driver", default="pure",
+               help="Storage driver (entry point in protector.storage.drivers): "
+                    "'pure' for Pure Storage FlashArray, 'mock' for SQLite-simulated "
+                    "arrays. [DEFAULT] use_mock_storage = True selects 'mock'."),
+    cfg.IntOpt("replicate_timeout", default=3600, min=1,
+               help="Seconds to wait for a 'replicate now' snapshot to reach the "
+                    "target array, and for a pod to come online after stretching."),
+    cfg.FloatOpt("poll_interval", default=5.0, min=0.01,
+                 help="Seconds between polls while waiting for a transfer or a pod."),
+    cfg.IntOpt("api_retries", default=3, min=0,
+               help="Retries of an array API call that failed for a transient "
+                    "reason (connection refused or reset, HTTP 429/503)."),
+    cfg.IntOpt("api_timeout", default=60, min=1,
+               help="Seconds before one array API call times out."),
+    cfg.BoolOpt("verify_ssl", default=True,
+                help="Verify the arrays' TLS certificates."),
+    cfg.StrOpt("ca_file",
+               help="CA bundle that signs the arrays' certificates (default: the "
+                    "system trust store)."),
+    cfg.IntOpt("max_concurrent_copies", default=8, min=1, max=64,
+               help="Volume copies issued to an array at the same time when "
+                    "materialising a recovery point."),
+    cfg.BoolOpt("eradicate_on_cleanup", default=True,
+                help="Eradicate copies removed by test cleanup or rollback at once "
+                     "instead of leaving them destroyed for the array's "
+                     "eradication delay."),
+    cfg.StrOpt("sync_pod_name", default="cinder-pod",
+               help="Stretched ActiveCluster pod holding sync-replicated volumes "
+                    "(the Cinder Pure driver's pure_replication_pod_name)."),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
+
+
+def list_opts() -> list:
+    return [(group, opts)]

@@ -1,0 +1,1 @@
+"""Storage drivers, registered in the ``protector.storage.drivers`` namespace."""

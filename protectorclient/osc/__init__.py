@@ -1,0 +1,1 @@
+"""OpenStackClient plugin: ``openstack protector ...`` and ``openstack dr ...``."""

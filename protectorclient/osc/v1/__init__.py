@@ -1,0 +1,1 @@
+"""OSC commands for protector API v1."""

@@ -1,0 +1,1 @@
+"""Protector API v1 client."""

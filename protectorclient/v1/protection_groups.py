@@ -1,0 +1,58 @@
+"""Protection groups: the servers that fail over together."""
+
+from typing import Any
+
+from protectorclient import api_versions
+from protectorclient.v1.base import Manager, Resource, ResourceList, drop_none, named_segment
+
+REPLICATION_TYPES = ("async", "sync")
+MAPPING_FIELDS = ("network_mapping", "flavor_mapping")
+
+
+def pg_path(client: Any, pg: str) -> str:
+    """``protection-groups/<pg>`` for a protection group name or id."""
+    segment = named_segment(client, pg, "protection-groups", "protection_groups",
+                            "protection group")
+    return f"protection-groups/{segment}"
+
+
+class ProtectionGroupManager(Manager):
+    def list(self, *, name: str | None = None, status: str | None = None,
+             all_projects: bool = False, limit: int | None = None,
+             marker: str | None = None) -> ResourceList:
+        return self._list("protection-groups", "protection_groups", name=name,
+                          status=status, all_projects=all_projects or None,
+                          limit=limit, marker=marker)
+
+    def get(self, pg: str) -> Resource:
+        """A protection group by name or id."""
+        return self.client.get(pg_path(self.client, pg))["protection_group"]
+
+    def _check_mappings(self, fields: dict[str, Any]) -> None:
+        for field in MAPPING_FIELDS:
+            if fields.get(field) is not None:
+                self.client.require(api_versions.V1_1, field)
+
+    def create(self, *, name: str, replication_type: str, volume_type: str,
+               primary_site: str, secondary_site: str, description: str | None = None,
+               network_mapping: dict[str, str] | None = None,
+               flavor_mapping: dict[str, str] | None = None) -> Resource:
+        """``primary_site``/``secondary_site``: site names or ids. The mappings
+        (source -> target network or flavor) need microversion 1.1."""
+        body = drop_none({"name": name, "description": description,
+                          "replication_type": replication_type, "volume_type": volume_type,
+                          "primary_site": primary_site, "secondary_site": secondary_site,
+                          "network_mapping": network_mapping or None,
+                          "flavor_mapping": flavor_mapping or None})
+        self._check_mappings(body)
+        return self.client.post("protection-groups", body)["protection_group"]
+
+    def update(self, pg: str, **fields: Any) -> Resource:
+        """``fields``: name, description, network_mapping, flavor_mapping (a
+        mapping replaces the whole previous one)."""
+        body = drop_none(fields)
+        self._check_mappings(body)
+        return self.client.put(pg_path(self.client, pg), body)["protection_group"]
+
+    def delete(self, pg: str) -> None:
+        self.client.delete(pg_path(self.client, pg))

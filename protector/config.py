@@ -11,6 +11,7 @@ from protector.conf import CONF, opts
 
 LOG = log.getLogger(__name__)
 _defaults_set = False
+_parsed = False
 
 
 def parse_args(argv: list[str] | None, default_config_files: list[str] | None = None) -> None:
@@ -27,6 +28,13 @@ def parse_args(argv: list[str] | None, default_config_files: list[str] | None = 
     CONF(argv if argv is not None else sys.argv[1:], project="protector",
          version=version.__version__, default_config_files=default_config_files)
     _check_values()
+    global _parsed
+    _parsed = True
+
+
+def is_parsed() -> bool:
+    """Whether parse_args ran in this process (tests parse once)."""
+    return _parsed
 
 
 def _check_values() -> None:

@@ -109,7 +109,8 @@ class Router:
         elif req.GET:
             raise exception.Invalid(reason="this resource takes no query parameters")
         if hasattr(handler, "body_schemas"):
-            match["body"] = req.json_payload()
+            optional = not getattr(handler, "body_required", True)
+            match["body"] = {} if optional and not req.body else req.json_payload()
             schema = validation.body_schema_for(handler, req.api_version)
             if schema is not None:
                 validation.check(schema, match["body"])

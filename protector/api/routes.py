@@ -2,17 +2,19 @@
 
 ``{project_id}`` is the project of the Keystone catalog endpoint
 (/v1/%(tenant_id)s). Sites and tenant mappings are admin resources that
-ignore it, so /v1/admin/sites works as well.
+ignore it, so /v1/admin/sites works as well. ``metadata`` and ``mirror``
+are called by the peer site's protector (cross-site sync).
 """
 
 from protector.api.v1 import (
-                              health,
-                              members,
-                              operations,
-                              protection_groups,
-                              replication_policies,
-                              sites,
-                              tenant_mappings,
+    health,
+    members,
+    operations,
+    protection_groups,
+    replication_policies,
+    sites,
+    sync,
+    tenant_mappings,
 )
 
 _P = "/{project_id}"
@@ -30,6 +32,7 @@ ROUTES = {
     _P + "/tenant-mappings/{mapping_id}": {"GET": tenant_mappings.show,
                                            "PUT": tenant_mappings.update,
                                            "DELETE": tenant_mappings.delete},
+    _P + "/tenant-mappings/{mapping_id}/mirror": {"PUT": sync.mirror_tenant_mapping},
 
     _P + "/protection-groups": {"GET": protection_groups.index,
                                 "POST": protection_groups.create},
@@ -38,6 +41,9 @@ ROUTES = {
     _PG + "/members": {"GET": members.index, "POST": members.create},
     _PG + "/members/{member_id}": {"GET": members.show, "PUT": members.update,
                                    "DELETE": members.delete},
+    _PG + "/sync-status": {"GET": sync.sync_status},
+    _PG + "/sync-force": {"POST": sync.sync_force},
+    _PG + "/metadata": {"GET": sync.export_metadata, "PUT": sync.import_metadata},
     _PG + "/policy": {"GET": replication_policies.show,
                       "POST": replication_policies.create,
                       "PUT": replication_policies.update,

@@ -42,9 +42,12 @@ def _describe(error: jsonschema.ValidationError) -> str:
 
 
 def body(schema: dict[str, Any],
-         min_version: microversions.APIVersion = microversions.MIN_VERSION) -> Callable:
+         min_version: microversions.APIVersion = microversions.MIN_VERSION,
+         required: bool = True) -> Callable:
+    """``required=False``: an empty body is taken as ``{}``."""
     def decorator(func: Callable) -> Callable:
         func.__dict__.setdefault("body_schemas", []).append((min_version, schema))
+        func.body_required = required  # type: ignore[attr-defined]
         return func
     return decorator
 

@@ -8,7 +8,9 @@ from protector.conf import (
     default,
     engine,
     keystone_authtoken,
+    peer,
     service_credentials,
+    storage,
 )
 
 CONF = cfg.CONF
@@ -19,3 +21,5 @@ database.register_opts(CONF)
 engine.register_opts(CONF)
 service_credentials.register_opts(CONF)
 keystone_authtoken.register_opts(CONF)
+peer.register_opts(CONF)
+storage.register_opts(CONF)

@@ -17,6 +17,11 @@ opts = [
                     "(array API tokens, site service passwords). Created with "
                     "mode 0600 on first use if missing. Keep it out of backups "
                     "that leave the site."),
+    cfg.StrOpt("site_name",
+               help="Name this site is registered under in protector (the "
+                    "--name of 'protector site create'). When unset, the site "
+                    "whose auth_url has the host and port of [keystone_authtoken] "
+                    "www_authenticate_uri or auth_url."),
     cfg.HostAddressOpt("host", default="localhost", sample_default="<hostname>",
                        help="Name of this node, used as the RPC server name of "
                             "the engine and as the owner of operation leases."),

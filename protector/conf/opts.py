@@ -11,7 +11,9 @@ from protector.conf import (
     default,
     engine,
     keystone_authtoken,
+    peer,
     service_credentials,
+    storage,
 )
 
 POLICY_FILE = "/etc/protector/policy.yaml"
@@ -21,7 +23,7 @@ LOG_DIR = "/var/log/protector"
 def list_opts() -> list:
     return (default.list_opts() + api.list_opts() + database.list_opts()
             + engine.list_opts() + service_credentials.list_opts()
-            + keystone_authtoken.list_opts())
+            + keystone_authtoken.list_opts() + peer.list_opts() + storage.list_opts())
 
 
 def set_defaults(conf: cfg.ConfigOpts = cfg.CONF) -> None:

@@ -55,6 +55,9 @@ class Site(Base):
     auth_url: Mapped[str] = mapped_column(String(NAME_LEN), nullable=False)
     region_name: Mapped[str | None] = mapped_column(String(NAME_LEN))
     interface: Mapped[str] = mapped_column(String(16), nullable=False, default="public")
+    # The site's protector API (http://host:8788); unset means the endpoint
+    # of service type "protector" in the site's Keystone catalog.
+    protector_url: Mapped[str | None] = mapped_column(String(NAME_LEN))
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
     # Credentials for reaching this site; unset means the local
     # [keystone_authtoken] service user.
@@ -231,3 +234,18 @@ class Operation(Base):
     lease_expires_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp)
     started_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp)
     completed_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp)
+
+
+class Trust(Base):
+    """A Keystone trust from a project's user to the protector service user."""
+
+    __tablename__ = "trusts"
+    __table_args__ = (UniqueConstraint("project_id", name="uniq_trusts0project"),
+                      Base.__table_args__)
+
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True, default=_uuid)
+    project_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    trustor_user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    trustee_user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    trust_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    roles: Mapped[list] = mapped_column(JSON, nullable=False, default=list)

@@ -11,6 +11,7 @@ from protector.policies import (
     protection_groups,
     replication_policies,
     sites,
+    sync,
     tenant_mappings,
 )
 
@@ -19,4 +20,4 @@ def list_rules() -> list[policy.RuleDefault]:
     return list(itertools.chain(
         base.list_rules(), sites.list_rules(), tenant_mappings.list_rules(),
         protection_groups.list_rules(), members.list_rules(),
-        replication_policies.list_rules(), operations.list_rules()))
+        replication_policies.list_rules(), operations.list_rules(), sync.list_rules()))

@@ -10,6 +10,8 @@ SHOW = BASE % "show"
 CREATE = BASE % "create"
 UPDATE = BASE % "update"
 DELETE = BASE % "delete"
+SYNC_STATUS = BASE % "sync_status"
+SYNC_FORCE = BASE % "sync_force"
 
 _PATH = "/v1/{project_id}/protection-groups"
 
@@ -24,6 +26,15 @@ rules = [
                                  [{"method": "PUT", "path": _PATH + "/{pg}"}]),
     policy.DocumentedRuleDefault(DELETE, base.RULE_DEFAULT, "Delete a protection group.",
                                  [{"method": "DELETE", "path": _PATH + "/{pg}"}]),
+    policy.DocumentedRuleDefault(
+        SYNC_STATUS, base.RULE_DEFAULT,
+        "Compare a protection group's metadata version with the peer site's.",
+        [{"method": "GET", "path": _PATH + "/{pg}/sync-status"}]),
+    policy.DocumentedRuleDefault(
+        SYNC_FORCE, base.RULE_DEFAULT,
+        "Make the peer site's copy of a protection group equal to the "
+        "authoritative one.",
+        [{"method": "POST", "path": _PATH + "/{pg}/sync-force"}]),
 ]
 
 

@@ -9,31 +9,39 @@ import webtest
 
 from protector import config, policy
 from protector.api import deploy
+from protector.clients import peer as peer_client
+from protector.clients.peer_fake import FakePeers
 from protector.conf import CONF
 from protector.db import migration, session
 from protector.tests import fixtures
 
-_parsed = False
+
+@pytest.fixture
+def peers(monkeypatch: Any) -> FakePeers:
+    """The peer site's protector, in memory (this process is site-a)."""
+    fake = FakePeers()
+    monkeypatch.setattr(peer_client, "get_client", fake.get_client)
+    return fake
 
 
 @pytest.fixture
 def conf(tmp_path: Any) -> Iterator[Any]:
     """CONF parsed from no files, with per-test state, DB and noauth."""
-    global _parsed
-    if not _parsed:
+    if not config.is_parsed():
         config.parse_args([], default_config_files=[])
-        _parsed = True
     CONF.set_override("state_path", str(tmp_path))
     CONF.set_override("connection", f"sqlite:///{tmp_path}/protector.sqlite",
                       group="database")
     CONF.set_override("auth_strategy", "noauth", group="api")
     CONF.set_override("policy_file", str(tmp_path / "policy.yaml"), group="oslo_policy")
+    CONF.set_override("site_name", "site-a")
     session.reset()
     policy.reset()
     yield CONF
     session.reset()
     policy.reset()
     CONF.clear_override("state_path")
+    CONF.clear_override("site_name")
     CONF.clear_override("connection", group="database")
     CONF.clear_override("auth_strategy", group="api")
     CONF.clear_override("policy_file", group="oslo_policy")
@@ -93,7 +101,7 @@ class Client:
 
 
 @pytest.fixture
-def wsgi_app(conf: Any) -> Any:
+def wsgi_app(conf: Any, peers: FakePeers) -> Any:
     return deploy.load_app(os.path.abspath(fixtures.PASTE_INI))
 
 

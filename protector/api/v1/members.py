@@ -14,6 +14,7 @@ from protector.api.v1.schemas import members as schema
 from protector.api.v1.views import members as view
 from protector.db import members as db
 from protector.policies import members as rules
+from protector.sync import service
 
 V1_1 = microversions.V1_1_MAPPINGS_BOOT_ORDER
 ADDING = "adding"
@@ -41,14 +42,14 @@ def index(req: dispatch.Request, project_id: str, pg_id: str, query: dict) -> An
 def create(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> Any:
     pg = pg_api.lookup(req, project_id, pg_id, rules.CREATE)
     _editable(pg)
-    member = db.create(req.context, {
+    member = service.modify(req.context, pg, lambda: db.create(req.context, {
         "protection_group_id": pg.id,
         "project_id": pg.project_id,
         "instance_id": body["instance_id"],
         "instance_name": body.get("instance_name"),
         "boot_order": body.get("boot_order", 1),
         "status": ADDING,
-    })
+    }))
     return dispatch.json_response({"member": view.show(member, req.api_version)},
                                   status=201)
 
@@ -65,12 +66,15 @@ def update(req: dispatch.Request, project_id: str, pg_id: str, member_id: str,
            body: dict) -> Any:
     pg = pg_api.lookup(req, project_id, pg_id, rules.CREATE)
     _editable(pg)
-    member = db.update(req.context, pg.id, member_id, body)
+    db.get(req.context, pg.id, member_id)  # 404 before anything is synced
+    member = service.modify(req.context, pg,
+                            lambda: db.update(req.context, pg.id, member_id, body))
     return dispatch.json_response({"member": view.show(member, req.api_version)})
 
 
 def delete(req: dispatch.Request, project_id: str, pg_id: str, member_id: str) -> Any:
     pg = pg_api.lookup(req, project_id, pg_id, rules.DELETE)
     _editable(pg)
-    db.delete(req.context, pg.id, member_id)
+    db.get(req.context, pg.id, member_id)
+    service.modify(req.context, pg, lambda: db.delete(req.context, pg.id, member_id))
     return dispatch.json_response(None, status=204)

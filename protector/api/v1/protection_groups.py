@@ -11,10 +11,9 @@ from protector.db import models
 from protector.db import protection_groups as db
 from protector.db import sites as sites_db
 from protector.policies import protection_groups as rules
+from protector.sync import service
 
 V1_1 = microversions.V1_1_MAPPINGS_BOOT_ORDER
-# Until the peer confirms a write (metadata sync), a PG is not in sync.
-INITIAL_SYNC_STATUS = "OUT_OF_SYNC"
 
 
 def lookup(req: dispatch.Request, project_id: str, pg_ref: str, action: str
@@ -56,7 +55,7 @@ def create(req: dispatch.Request, project_id: str, body: dict) -> Any:
     if primary.id == secondary.id:
         raise exception.Invalid(reason="primary_site and secondary_site must be two "
                                        "different sites")
-    pg = db.create(req.context, {
+    pg = service.create_pg(req.context, {
         "project_id": project_id,
         "name": body["name"],
         "description": body.get("description"),
@@ -66,7 +65,6 @@ def create(req: dispatch.Request, project_id: str, body: dict) -> Any:
         "secondary_site_id": secondary.id,
         "current_primary_site_id": primary.id,
         "status": states.ACTIVE,
-        "sync_status": INITIAL_SYNC_STATUS,
         "network_mapping": body.get("network_mapping", {}),
         "flavor_mapping": body.get("flavor_mapping", {}),
     })
@@ -92,12 +90,13 @@ def update(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> An
         raise exception.InvalidState(resource="Protection group", id=pg.name,
                                      state=pg.status,
                                      reason="it can change only when active or in error")
-    pg = db.update(req.context, pg.project_id, pg.id, body)
+    pg = service.modify(req.context, pg,
+                        lambda: db.update(req.context, pg.project_id, pg.id, body))
     return dispatch.json_response({"protection_group": view.show(pg, req.api_version)})
 
 
 def delete(req: dispatch.Request, project_id: str, pg_id: str) -> Any:
     pg = lookup(req, project_id, pg_id, rules.DELETE)
     states.pg_transition(pg.name, pg.status, states.DELETE)
-    db.delete(req.context, pg.project_id, pg.id)
+    service.delete_pg(req.context, pg)
     return dispatch.json_response(None, status=204)

@@ -13,6 +13,7 @@ from protector.api.v1.schemas import replication_policies as schema
 from protector.api.v1.views import replication_policies as view
 from protector.db import replication_policies as db
 from protector.policies import replication_policies as rules
+from protector.sync import service
 
 _TOKENS = ("primary_fa_api_token", "secondary_fa_api_token")
 
@@ -50,7 +51,7 @@ def create(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> An
         raise exception.Conflict(reason=f"protection group {pg.name} already has a "
                                         "policy; change it with PUT (policy set)")
     values = {**schema.DEFAULTS, **_values(body), "project_id": pg.project_id}
-    rpolicy, _ = db.put(req.context, pg.id, values)
+    rpolicy, _ = service.modify(req.context, pg, lambda: db.put(req.context, pg.id, values))
     return dispatch.json_response({"policy": view.show(rpolicy)}, status=201)
 
 
@@ -59,12 +60,14 @@ def update(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> An
     pg = pg_api.lookup(req, project_id, pg_id, rules.CREATE)
     _editable(pg)
     db.get(req.context, pg.id)
-    rpolicy, _ = db.put(req.context, pg.id, _values(body))
+    rpolicy, _ = service.modify(req.context, pg,
+                                lambda: db.put(req.context, pg.id, _values(body)))
     return dispatch.json_response({"policy": view.show(rpolicy)})
 
 
 def delete(req: dispatch.Request, project_id: str, pg_id: str) -> Any:
     pg = pg_api.lookup(req, project_id, pg_id, rules.CREATE)
     _editable(pg)
-    db.delete(req.context, pg.id)
+    db.get(req.context, pg.id)
+    service.modify(req.context, pg, lambda: db.delete(req.context, pg.id))
     return dispatch.json_response(None, status=204)

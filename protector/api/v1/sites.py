@@ -14,6 +14,7 @@ from protector.api.v1 import common
 from protector.api.v1.schemas import sites as schema
 from protector.api.v1.views import sites as view
 from protector.clients import site_checks
+from protector.conf import CONF
 from protector.db import sites as db
 from protector.policies import sites as rules
 
@@ -53,7 +54,11 @@ def show(req: dispatch.Request, project_id: str, site_id: str) -> Any:
 @validation.body(schema.update)
 def update(req: dispatch.Request, project_id: str, site_id: str, body: dict) -> Any:
     policy.authorize(req.context, rules.UPDATE, {"project_id": project_id})
-    site = db.update(req.context, site_id, _values(body))
+    current = db.get(req.context, site_id)
+    if "name" in body and body["name"] != current.name and current.name == CONF.site_name:
+        raise exception.Conflict(reason=f"{current.name} is this site's [DEFAULT] "
+                                        "site_name; change that option before renaming it")
+    site = db.update(req.context, current.id, _values(body))
     return dispatch.json_response({"site": view.show(site)})
 
 

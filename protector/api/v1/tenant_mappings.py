@@ -13,6 +13,7 @@ from protector.api.v1.views import tenant_mappings as view
 from protector.db import sites as sites_db
 from protector.db import tenant_mappings as db
 from protector.policies import tenant_mappings as rules
+from protector.sync import service
 
 
 @validation.query(schema.list_query)
@@ -32,7 +33,7 @@ def create(req: dispatch.Request, project_id: str, body: dict) -> Any:
     policy.authorize(req.context, rules.CREATE, {"project_id": project_id})
     values = dict(body)
     values["remote_site_id"] = sites_db.get(req.context, values.pop("remote_site")).id
-    mapping = db.create(req.context, values)
+    mapping = service.save_mapping(req.context, values)
     return dispatch.json_response({"tenant_mapping": view.show(mapping)}, status=201)
 
 
@@ -45,11 +46,11 @@ def show(req: dispatch.Request, project_id: str, mapping_id: str) -> Any:
 @validation.body(schema.update)
 def update(req: dispatch.Request, project_id: str, mapping_id: str, body: dict) -> Any:
     policy.authorize(req.context, rules.UPDATE, {"project_id": project_id})
-    mapping = db.update(req.context, mapping_id, body)
+    mapping = service.save_mapping(req.context, body, mapping_id)
     return dispatch.json_response({"tenant_mapping": view.show(mapping)})
 
 
 def delete(req: dispatch.Request, project_id: str, mapping_id: str) -> Any:
     policy.authorize(req.context, rules.DELETE, {"project_id": project_id})
-    db.delete(req.context, mapping_id)
+    service.delete_mapping(req.context, mapping_id)
     return dispatch.json_response(None, status=204)

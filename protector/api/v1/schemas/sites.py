@@ -22,6 +22,7 @@ create = {
         "auth_url": types.url,
         "region_name": types.short_string,
         "interface": {"type": "string", "enum": INTERFACES},
+        "protector_url": types.url,
         **_credentials,
     },
     "required": ["name", "site_type", "auth_url"],

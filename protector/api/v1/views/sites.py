@@ -15,6 +15,7 @@ def show(site: models.Site) -> dict[str, Any]:
         "auth_url": site.auth_url,
         "region_name": site.region_name,
         "interface": site.interface,
+        "protector_url": site.protector_url,
         "status": site.status,
         "service_username": site.service_username,
         "service_project_name": site.service_project_name,

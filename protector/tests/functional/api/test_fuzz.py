@@ -20,13 +20,16 @@ OUTBOUND = ("validate", "volume-types")
 
 
 @pytest.fixture
-def fuzz_app(conf):
+def fuzz_app(conf, peers):
     migration.upgrade()
     app = deploy.load_app(os.path.abspath(fixtures.PASTE_INI))
     client = webtest.TestApp(app)
     admin = {**fixtures.IDENTITIES["admin"], "OpenStack-API-Version": "protector 1.2"}
     for site in (helpers.SITE_A, helpers.SITE_B):
         client.post_json(f"/v1/{fixtures.ADMIN_PROJECT}/sites", site, headers=admin)
+    client.post_json(f"/v1/{fixtures.ADMIN_PROJECT}/tenant-mappings",
+                     {"local_tenant": fixtures.OWNER_PROJECT, "remote_site": "site-b",
+                      "remote_tenant": "f" * 32}, headers=admin)
     client.post_json(f"/v1/{fixtures.OWNER_PROJECT}/protection-groups", helpers.pg_body(),
                      headers=admin)
     client.post_json(f"/v1/{fixtures.OWNER_PROJECT}/protection-groups/pg1/policy",

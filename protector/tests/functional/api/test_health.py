@@ -18,8 +18,8 @@ def test_new_pg_lists_every_blocker(api):
     assert health["components"] == {"api": "ok", "database": "ok"}
     (pg,) = health["protection_groups"]
     assert pg["failover_ready"] is False
-    assert pg["blockers"] == ["metadata is OUT_OF_SYNC; run sync-force", "no members",
-                              "no replication policy", "no replicated recovery point yet"]
+    assert pg["blockers"] == ["no members", "no replication policy",
+                              "no replicated recovery point yet"]
     assert pg["replication_lag_seconds"] is None and pg["rpo_compliant"] is None
 
 

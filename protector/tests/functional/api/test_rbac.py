@@ -74,9 +74,8 @@ def world(policy_source, sqlite_api):
     helpers.make_sites(admin)
     admin.post(f"/v1/{admin.project}/sites", dict(helpers.SITE_A, name="site-spare"),
                status=201)
-    tm = admin.post(f"/v1/{admin.project}/tenant-mappings",
-                    {"local_tenant": fixtures.OWNER_PROJECT, "remote_site": "site-b",
-                     "remote_tenant": "f" * 32}, status=201).json["tenant_mapping"]
+    tm = admin.get(f"/v1/{admin.project}/tenant-mappings?local_tenant="
+                   f"{fixtures.OWNER_PROJECT}").json["tenant_mappings"][0]
     owner = sqlite_api["owner"]
     helpers.make_pg(owner)
     base = f"/v1/{owner.project}/protection-groups/pg1"

@@ -2,8 +2,9 @@
 
 keystone: keystonemiddleware (from api-paste.ini) validated the token and
 set X-Identity-Status and friends; a request it let through unconfirmed is
-refused here. noauth: the caller states who it is in X-User-Id,
-X-Project-Id and X-Roles; for tests and the embedded demo only.
+refused here. A project's first request creates its Keystone trust.
+noauth: the caller states who it is in X-User-Id, X-Project-Id and
+X-Roles; for tests and the embedded demo only.
 """
 
 from typing import Any
@@ -11,8 +12,9 @@ from typing import Any
 import webob
 import webob.dec
 
-from protector import context
+from protector import context, exception
 from protector.api import faults
+from protector.clients import trusts
 
 
 class KeystoneContext:
@@ -27,6 +29,11 @@ class KeystoneContext:
                      "X-Auth-Token.", headers={"WWW-Authenticate": "Keystone"})
         ctx = context.RequestContext.from_environ(req.environ)
         req.environ["protector.context"] = ctx
+        try:
+            trusts.ensure_trust(ctx, req.environ.get("keystone.token_auth"))
+        except exception.ProtectorException as exc:
+            return faults.error_response(exc.code, exc.msg,
+                                         request_id=req.environ.get("openstack.request_id"))
         return req.get_response(self.app)
 
 

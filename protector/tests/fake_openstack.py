@@ -34,6 +34,7 @@ class FakeSite:
         self.volume_types: list[dict[str, Any]] = []
         self.url = ""
         self.tokens: dict[str, dict] = {}    # issued token id -> token body
+        self.trusts: list[dict] = []
 
     # -- WSGI -----------------------------------------------------------
     def __call__(self, environ: dict, start_response: Any) -> list[bytes]:
@@ -48,6 +49,12 @@ class FakeSite:
     def route(self, method: str, path: str, environ: dict) -> tuple[str, Any, list]:
         if path == "/identity/v3/auth/tokens" and method == "POST":
             return self.issue_token(environ)
+        if path == "/identity/v3/OS-TRUST/trusts" and method == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            trust = json.loads(environ["wsgi.input"].read(length))["trust"]
+            trust["id"] = uuid.uuid4().hex
+            self.trusts.append(trust)
+            return "201 Created", {"trust": trust}, []
         if path == "/identity/v3/auth/tokens" and method == "GET":
             body = self.tokens.get(environ.get("HTTP_X_SUBJECT_TOKEN", ""))
             if body is None:

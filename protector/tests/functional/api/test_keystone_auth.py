@@ -9,6 +9,7 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
 from protector.api import deploy
+from protector.clients import trusts
 from protector.conf import keystone_authtoken
 from protector.db import migration
 from protector.tests import fake_openstack, fixtures
@@ -30,6 +31,7 @@ def keystone_app(conf):
         migration.upgrade()
         app = webtest.TestApp(deploy.load_app(os.path.abspath(fixtures.PASTE_INI)))
         yield app, site
+        trusts.forget()
         for key in ("www_authenticate_uri", "auth_url", "auth_type", "username",
                     "password", "project_name", "user_domain_name",
                     "project_domain_name"):
@@ -66,6 +68,20 @@ def test_valid_token_reaches_the_api(keystone_app):
     app.get(f"/v1/{'e' * 32}/protection-groups", status=403,
             headers={"X-Auth-Token": token})
     app.get(f"/v1/{'d' * 32}/sites", status=403, headers={"X-Auth-Token": token})
+
+
+def test_first_request_creates_one_trust(keystone_app):
+    app, site = keystone_app
+    token = _token(site, "demo")
+    for _ in range(2):
+        app.get(f"/v1/{'d' * 32}/protection-groups", status=200,
+                headers={"X-Auth-Token": token})
+    (trust,) = site.trusts
+    assert trust["trustor_user_id"] == "id-demo"
+    assert trust["trustee_user_id"] == "id-protector"
+    assert trust["project_id"] == "d" * 32
+    assert trust["impersonation"] is True
+    assert [r["name"] for r in trust["roles"]] == ["member"]
 
 
 def test_version_document_needs_no_token(keystone_app):

@@ -1,0 +1,117 @@
+"""Keystone trusts: protector acts for a project through a trust its user
+granted to the protector service user on the project's first request.
+
+The trust delegates the roles of [service_credentials] default_trust_roles
+that the user holds (member and _member_ are both listed for compatibility
+across releases), with impersonation and no expiry. The engine turns it
+into a trust-scoped session with ``trust_session``.
+"""
+
+import threading
+from typing import Any
+
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
+from keystoneclient.v3 import client as ks_client
+from oslo_log import log
+
+from protector import exception
+from protector.conf import CONF, keystone_authtoken
+from protector.db import trusts as trusts_db
+
+LOG = log.getLogger(__name__)
+_known: set[str] = set()
+_service_user: dict[str, str] = {}
+_lock = threading.Lock()
+
+
+class TrustError(exception.ProtectorException):
+    message = "Could not create trust: %(reason)s"
+    code = 403
+
+
+def _service_auth(**scope: Any) -> v3.Password:
+    keystone_authtoken.register_password_opts(CONF)
+    group = CONF.keystone_authtoken
+    if not scope:
+        scope = {"project_name": group.project_name,
+                 "project_domain_name": group.project_domain_name or "Default"}
+    return v3.Password(auth_url=group.auth_url, username=group.username,
+                       password=group.password,
+                       user_domain_name=group.user_domain_name or "Default", **scope)
+
+
+def _keystone_url() -> str:
+    keystone_authtoken.register_password_opts(CONF)
+    return CONF.keystone_authtoken.auth_url
+
+
+def service_user_id() -> str:
+    """The protector service user's id; checks it is admin in its project."""
+    with _lock:
+        if "id" in _service_user:
+            return _service_user["id"]
+    sess = ks_session.Session(auth=_service_auth(), timeout=CONF.service_credentials.timeout)
+    try:
+        access = sess.auth.get_access(sess)
+    except ks_exc.ClientException as exc:
+        raise TrustError(reason=f"the protector service user cannot log in to Keystone "
+                                f"({exc}); check [keystone_authtoken]") from exc
+    if "admin" not in access.role_names:
+        raise TrustError(reason=f"the protector service user has no admin role in project "
+                                f"{access.project_name}; run 'openstack role add --project "
+                                f"{access.project_name} --user {access.username} admin'")
+    with _lock:
+        _service_user["id"] = access.user_id
+    return access.user_id
+
+
+def ensure_trust(context: Any, user_auth: Any) -> None:
+    """Create the project's trust on its first request here (no-op afterwards)."""
+    project_id = context.project_id
+    if not project_id or project_id in _known:
+        return
+    if trusts_db.get(context, project_id) is not None:
+        _known.add(project_id)
+        return
+    trustee = service_user_id()
+    if context.user_id == trustee:  # the peer site's protector, not a tenant
+        return
+    wanted = CONF.service_credentials.default_trust_roles
+    roles = [role for role in wanted if role in context.roles]
+    if not roles:
+        raise TrustError(reason=f"user {context.user_id} holds none of the roles "
+                                f"{', '.join(wanted)} ([service_credentials] "
+                                f"default_trust_roles) on project {project_id}")
+    sess = ks_session.Session(auth=user_auth, timeout=CONF.service_credentials.timeout)
+    keystone = ks_client.Client(session=sess, endpoint_override=_keystone_url(),
+                                interface="internal")
+    try:
+        trust = keystone.trusts.create(trustee_user=trustee, trustor_user=context.user_id,
+                                       project=project_id, role_names=roles,
+                                       impersonation=True)
+    except ks_exc.ClientException as exc:
+        raise TrustError(reason=str(exc)) from exc
+    trusts_db.create(context, {"project_id": project_id, "trustor_user_id": context.user_id,
+                               "trustee_user_id": trustee, "trust_id": trust.id,
+                               "roles": roles})
+    _known.add(project_id)
+    LOG.info("Created trust %s for project %s (roles %s)", trust.id, project_id, roles)
+
+
+def trust_session(context: Any, project_id: str) -> ks_session.Session:
+    """A session that acts in ``project_id`` as its trustor, through the trust."""
+    trust = trusts_db.get(context, project_id)
+    if trust is None:
+        raise TrustError(reason=f"project {project_id} has no trust yet; a user of the "
+                                "project must call the protector API once")
+    return ks_session.Session(auth=_service_auth(trust_id=trust.trust_id),
+                              timeout=CONF.service_credentials.timeout)
+
+
+def forget() -> None:
+    """Drop the in-process caches (tests; a changed service user)."""
+    with _lock:
+        _known.clear()
+        _service_user.clear()

@@ -107,6 +107,21 @@ def modify(context: Any, pg: models.ProtectionGroup, apply: Callable[[], T]) -> 
     return result
 
 
+def modify_without_peer(context: Any, pg: models.ProtectionGroup, apply: Callable[[], T]
+                        ) -> T:
+    """The one change allowed while the peer is down: an unplanned failover
+    issued to the surviving site. It applies here (version + 1) and leaves
+    the PG OUT_OF_SYNC, which records that the peer's copy is stale; when
+    the peer returns, sync-status shows it and sync-force (whose default
+    source is the newer copy) reconciles it.
+    """
+    result = apply()
+    _mark(context, pg.id, OUT_OF_SYNC)
+    LOG.warning("Protection group %s changed while its peer is unreachable; the peer's "
+                "copy is stale until sync-force", pg.id)
+    return result
+
+
 def delete_pg(context: Any, pg: models.ProtectionGroup) -> None:
     """Delete on the peer first: if it cannot, nothing is deleted anywhere."""
     _peer, client, project = _prepare(context, pg)
@@ -136,11 +151,18 @@ def force(context: Any, pg: models.ProtectionGroup, source: str | None) -> dict[
     """Make both copies equal to the authoritative one, at a version above both.
 
     The authoritative copy is the one of ``source`` (a site name or id), by
-    default the site the PG currently runs on.
+    default the site the PG currently runs on. Where the copies disagree
+    on that (an unplanned failover happened while the other site was down),
+    the newer copy says where it runs.
     """
     here = sites.local_site(context)
     peer = sites.peer_of(context, pg)
+    project = remote_project(context, pg.project_id, peer)
+    client = peer_client.get_client(peer)
+    remote = client.get_metadata(project, pg.id)
     wanted = source or pg.current_primary_site_id
+    if source is None and remote and remote["metadata_version"] > pg.metadata_version:
+        wanted = remote["protection_group"]["current_primary_site"]
     if wanted in (here.id, here.name):
         authority = here
     elif wanted in (peer.id, peer.name):
@@ -148,9 +170,6 @@ def force(context: Any, pg: models.ProtectionGroup, source: str | None) -> dict[
     else:
         raise exception.Invalid(reason=f"source must be {here.name} or {peer.name}, "
                                        f"not {wanted}")
-    project = remote_project(context, pg.project_id, peer)
-    client = peer_client.get_client(peer)
-    remote = client.get_metadata(project, pg.id)
     version = max(pg.metadata_version, remote["metadata_version"] if remote else 0) + 1
     if authority is peer:
         if remote is None:

@@ -7,7 +7,8 @@ from protectorclient.tests.conftest import CLI
 NOUN_VERBS = {
     "site": ("create", "list", "show", "set", "delete", "validate", "list-volume-types"),
     "tenant mapping": ("create", "list", "show", "set", "delete"),
-    "protection-group": ("create", "list", "show", "set", "delete"),
+    "protection-group": ("create", "list", "show", "set", "delete", "sync-status",
+                         "sync-force"),
     "member": ("add", "remove", "list", "show", "set"),
     "policy": ("create", "show", "set", "delete"),
     "operation": ("list", "show"),

@@ -36,6 +36,22 @@ def pg(cli: CLI, api: Any) -> dict:
     return as_json(out)
 
 
+def test_spec_sync_status_and_sync_force(cli: CLI, pg: dict) -> None:
+    """The install page's troubleshooting lines, with <pg-name> = web."""
+    status, forced, sourced = cli.run_many([
+        ("protector", "protection-group", "sync-status", "web"),
+        ("protector", "protection-group", "sync-force", "web"),
+        ("protector", "protection-group", "sync-force", "web", "--source", "site-a",
+         "-f", "json")])
+    rows = table(status.stdout)
+    assert rows["status"] == "IN_SYNC" and rows["peer_site"] == "site-b"
+    assert rows["local_version"] == rows["peer_version"]
+    forced_rows = table(forced.stdout)
+    assert forced_rows["status"] == "IN_SYNC"
+    assert int(forced_rows["local_version"]) == int(rows["local_version"]) + 1
+    assert as_json(sourced)["local_version"] == int(rows["local_version"]) + 2
+
+
 def test_protection_group_create_show_list_set(cli: CLI, pg: dict, api: Any) -> None:
     assert set(pg) == PG_FIELDS
     assert pg["network_mapping"] == {"net-a": "net-b"}

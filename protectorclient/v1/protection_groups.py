@@ -56,3 +56,14 @@ class ProtectionGroupManager(Manager):
 
     def delete(self, pg: str) -> None:
         self.client.delete(pg_path(self.client, pg))
+
+    def sync_status(self, pg: str) -> Resource:
+        """Local and peer metadata versions: IN_SYNC, OUT_OF_SYNC or UNREACHABLE."""
+        return self.client.get(pg_path(self.client, pg) + "/sync-status")["sync_status"]
+
+    def sync_force(self, pg: str, source: str | None = None) -> Resource:
+        """Make both sites' copies equal to ``source``'s (a site name or id;
+        default: the site the PG runs on now)."""
+        body = {"source": source} if source else None
+        return self.client.post(pg_path(self.client, pg) + "/sync-force",
+                                body)["sync_status"]

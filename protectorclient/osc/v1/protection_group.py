@@ -139,3 +139,33 @@ class DeleteProtectionGroup(common.Command):
     def take_action(self, parsed_args: argparse.Namespace) -> None:
         common.delete_all(parsed_args.pgs, common.client(self).protection_groups.delete,
                           "protection group", LOG)
+
+
+class SyncStatusProtectionGroup(common.ShowOne):
+    """Compare a protection group's metadata version with the peer site's"""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument("pg", metavar="<protection-group>",
+                            help="Protection group (name or ID)")
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> Any:
+        return common.show(common.client(self).protection_groups.sync_status(parsed_args.pg))
+
+
+class SyncForceProtectionGroup(common.ShowOne):
+    """Push the authoritative copy of a protection group's metadata to both sites"""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        parser.add_argument("pg", metavar="<protection-group>",
+                            help="Protection group (name or ID)")
+        parser.add_argument("--source", metavar="<site>",
+                            help="Site whose copy wins (name or ID; default: the site "
+                                 "the protection group runs on now)")
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> Any:
+        return common.show(common.client(self).protection_groups.sync_force(
+            parsed_args.pg, parsed_args.source))

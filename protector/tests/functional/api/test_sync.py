@@ -259,3 +259,52 @@ def test_any_interleaving_ends_in_sync_or_visibly_out_of_sync(conf, peers, steps
     status = owner.get(base + "/sync-status").json["sync_status"]
     assert status["status"] == ("IN_SYNC" if local["sync_status"] == "IN_SYNC" and same
                                 else "OUT_OF_SYNC")
+
+
+def test_unplanned_change_while_peer_is_down_then_reconciled(api, peers):
+    """The unplanned-failover exception: the surviving site changes alone,
+    the divergence shows in sync-status, and sync-force run on either side
+    keeps the newer copy."""
+    from protector import context
+    from protector.db import protection_groups as pg_db
+    from protector.sync import service
+
+    helpers.make_sites(api["admin"])
+    owner = api["owner"]
+    # The PG runs on site-b; this site (site-a) is its DR site.
+    pg = helpers.make_pg(owner, primary_site="site-b", secondary_site="site-a")
+    base = f"/v1/{owner.project}/protection-groups/pg1"
+    peers["site-b"].reachable = False  # site-b is lost
+    ctx = context.get_admin_context()
+    row = pg_db.get(ctx, None, pg["id"])
+    service.modify_without_peer(ctx, row, lambda: pg_db.update(
+        ctx, None, pg["id"], {"current_primary_site_id": row.secondary_site_id,
+                              "status": "failed_over"}))
+    after = owner.get(base).json["protection_group"]
+    assert after["sync_status"] == "OUT_OF_SYNC" and after["metadata_version"] == 2
+    assert owner.get(base + "/sync-status").json["sync_status"]["status"] == "UNREACHABLE"
+
+    peers["site-b"].reachable = True
+    status = owner.get(base + "/sync-status").json["sync_status"]
+    assert (status["status"], status["local_version"], status["peer_version"]) == \
+        ("OUT_OF_SYNC", 2, 1)
+    forced = owner.post(base + "/sync-force").json["sync_status"]
+    assert forced["status"] == "IN_SYNC" and forced["peer_version"] == 3
+    _, doc = _peer_doc(peers, pg["id"])
+    assert doc["protection_group"]["current_primary_site"] == "site-a"
+    assert doc["protection_group"]["status"] == "failed_over"
+
+
+def test_sync_force_on_the_stale_side_keeps_the_newer_copy(api, peers):
+    owner, pg, base = _setup(api)
+    _, doc = _peer_doc(peers, pg["id"])
+    # The peer failed over alone while this site was down: newer, runs on site-b.
+    doc["metadata_version"] = 2
+    doc["protection_group"]["current_primary_site"] = "site-b"
+    doc["protection_group"]["status"] = "failed_over"
+    peers["site-b"].documents[pg["id"]] = (REMOTE_OWNER, doc)
+    forced = owner.post(base + "/sync-force").json["sync_status"]
+    assert forced["local_version"] == forced["peer_version"] == 3
+    local = owner.get(base).json["protection_group"]
+    assert local["status"] == "failed_over"
+    assert local["current_primary_site_id"] == local["secondary_site_id"]

@@ -7,6 +7,7 @@ are called by the peer site's protector (cross-site sync).
 """
 
 from protector.api.v1 import (
+    actions,
     health,
     members,
     operations,
@@ -41,6 +42,7 @@ ROUTES = {
     _PG + "/members": {"GET": members.index, "POST": members.create},
     _PG + "/members/{member_id}": {"GET": members.show, "PUT": members.update,
                                    "DELETE": members.delete},
+    _PG + "/action": {"POST": actions.action},
     _PG + "/sync-status": {"GET": sync.sync_status},
     _PG + "/sync-force": {"POST": sync.sync_force},
     _PG + "/metadata": {"GET": sync.export_metadata, "PUT": sync.import_metadata},

@@ -22,13 +22,16 @@ class EngineService(cotyledon.Service):
     def __init__(self, worker_id: int) -> None:
         super().__init__(worker_id)
         self.server: Any = None
+        self.manager: Any = None
 
     def run(self) -> None:
         target = messaging.Target(topic=CONF.engine.topic, server=CONF.host)
+        self.manager = manager.EngineManager()
         self.server = messaging.get_rpc_server(
-            rpc.get_transport(), target, [manager.EngineManager()],
+            rpc.get_transport(), target, [self.manager],
             serializer=rpc.ContextSerializer())  # threading executor, the default
         self.server.start()
+        self.manager.start_sweeper()
         LOG.info("protector-engine worker %d consuming topic %s on %s", self.worker_id,
                  CONF.engine.topic, CONF.host)
         self.server.wait()
@@ -37,6 +40,7 @@ class EngineService(cotyledon.Service):
         if self.server is not None:
             self.server.stop()
             self.server.wait()
+            self.manager.stop()
         rpc.cleanup()
 
 

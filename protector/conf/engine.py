@@ -11,6 +11,14 @@ opts = [
                help="Number of engine processes on this node."),
     cfg.IntOpt("max_concurrent_operations", default=8, min=1,
                help="Operations one engine process runs at the same time."),
+    cfg.IntOpt("max_workers", default=16, min=1,
+               help="Threads one operation uses for steps that can run in "
+                    "parallel (per-server steps, array copies)."),
+    cfg.IntOpt("lease_seconds", default=60, min=2,
+               help="How long an engine owns an operation without renewing; "
+                    "after that another engine resumes or rolls it back."),
+    cfg.IntOpt("sweep_interval", default=15, min=1,
+               help="Seconds between checks for operations whose engine died."),
 ]
 
 

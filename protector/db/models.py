@@ -228,6 +228,8 @@ class Operation(Base):
     parameters: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     result: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     error_message: Mapped[str | None] = mapped_column(Text)
+    # The taskflow flow detail holding the persisted state of the run.
+    flow_detail_id: Mapped[str | None] = mapped_column(String(UUID_LEN))
     # Lease: which engine runs the operation and until when it is trusted
     # to be alive. A lapsed lease lets another engine take over.
     engine_host: Mapped[str | None] = mapped_column(String(NAME_LEN))

@@ -28,3 +28,13 @@ def create(context: Any, values: dict[str, Any]) -> models.Operation:
         s.add(op)
         s.flush()
         return op
+
+
+def update(context: Any, op_id: str, values: dict[str, Any]) -> models.Operation:
+    with session.writer(context) as s:
+        op = s.get(models.Operation, op_id)
+        if op is None:
+            raise exception.OperationNotFound(operation=op_id)
+        query.update(op, values)
+        s.flush()
+        return op

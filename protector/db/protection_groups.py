@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import sqlalchemy
 from oslo_db import exception as db_exc
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -93,3 +94,15 @@ def bump_version(s: Any, pg_id: str) -> None:
 def delete(context: Any, project_id: str | None, ref: str) -> None:
     with session.writer(context) as s:
         s.delete(_get(s, project_id, ref))
+
+
+def transition(context: Any, pg_id: str, from_status: str, to_status: str) -> bool:
+    """Move a PG from one status to another only if nobody moved it first;
+    this is what keeps one operation per PG when requests race."""
+    pg = models.ProtectionGroup
+    with session.writer(context) as s:
+        result = s.execute(sqlalchemy.update(pg)
+                           .where(pg.id == pg_id, pg.status == from_status)
+                           .values(status=to_status,
+                                   metadata_version=pg.metadata_version + 1))
+        return result.rowcount == 1

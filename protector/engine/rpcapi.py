@@ -2,6 +2,7 @@
 
 History:
     1.0 - ping
+    1.1 - run_operation
 """
 
 from typing import Any
@@ -11,7 +12,7 @@ import oslo_messaging as messaging
 from protector import rpc
 from protector.conf import CONF
 
-RPC_API_VERSION = "1.0"
+RPC_API_VERSION = "1.1"
 
 
 class EngineAPI:
@@ -24,3 +25,8 @@ class EngineAPI:
         """Which engine answered, to check the bus and an engine are alive."""
         cctxt = self.client.prepare(version="1.0", timeout=timeout)
         return cctxt.call(ctxt, "ping")
+
+    def run_operation(self, ctxt: Any, operation_id: str) -> None:
+        """Ask an engine to run an operation; the engine reloads it by id."""
+        cctxt = self.client.prepare(version="1.1")
+        cctxt.cast(ctxt, "run_operation", operation_id=operation_id)

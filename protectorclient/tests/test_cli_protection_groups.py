@@ -38,11 +38,10 @@ def pg(cli: CLI, api: Any) -> dict:
 
 def test_spec_sync_status_and_sync_force(cli: CLI, pg: dict) -> None:
     """The install page's troubleshooting lines, with <pg-name> = web."""
-    status, forced, sourced = cli.run_many([
-        ("protector", "protection-group", "sync-status", "web"),
-        ("protector", "protection-group", "sync-force", "web"),
-        ("protector", "protection-group", "sync-force", "web", "--source", "site-a",
-         "-f", "json")])
+    status = cli.run("protector", "protection-group", "sync-status", "web")
+    forced = cli.run("protector", "protection-group", "sync-force", "web")
+    sourced = cli.run("protector", "protection-group", "sync-force", "web", "--source",
+                      "site-a", "-f", "json")
     rows = table(status.stdout)
     assert rows["status"] == "IN_SYNC" and rows["peer_site"] == "site-b"
     assert rows["local_version"] == rows["peer_version"]

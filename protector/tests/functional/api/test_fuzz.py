@@ -11,6 +11,7 @@ import webtest
 
 from protector.api import deploy
 from protector.db import migration
+from protector.engine import rpcapi
 from protector.tests import fixtures
 from protector.tests.functional.api import helpers
 
@@ -20,7 +21,9 @@ OUTBOUND = ("validate", "volume-types")
 
 
 @pytest.fixture
-def fuzz_app(conf, peers):
+def fuzz_app(conf, peers, monkeypatch):
+    monkeypatch.setattr(rpcapi.EngineAPI, "__init__", lambda self: None)
+    monkeypatch.setattr(rpcapi.EngineAPI, "run_operation", lambda *args: None)
     migration.upgrade()
     app = deploy.load_app(os.path.abspath(fixtures.PASTE_INI))
     client = webtest.TestApp(app)

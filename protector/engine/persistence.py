@@ -1,0 +1,41 @@
+"""taskflow's persistence backend on protector's own database."""
+
+import contextlib
+import threading
+from typing import Any
+
+from taskflow.persistence import backends
+from taskflow.persistence import models as tf_models
+
+from protector.conf import CONF
+
+_backend: Any = None
+_lock = threading.Lock()
+
+
+def backend() -> Any:
+    global _backend
+    with _lock:
+        if _backend is None:
+            _backend = backends.fetch({"connection": CONF.database.connection})
+        return _backend
+
+
+def reset() -> None:
+    global _backend
+    with _lock:
+        if _backend is not None:
+            _backend.close()
+        _backend = None
+
+
+def new_logbook(name: str) -> tf_models.LogBook:
+    book = tf_models.LogBook(name)
+    with contextlib.closing(backend().get_connection()) as conn:
+        conn.save_logbook(book)
+    return book
+
+
+def flow_detail(flow_id: str) -> tf_models.FlowDetail:
+    with contextlib.closing(backend().get_connection()) as conn:
+        return conn.get_flow_details(flow_id)

@@ -1,0 +1,39 @@
+"""Moves a protection group to the state an operation's outcome gives, and
+syncs that to the peer. The state change must happen even when the peer is
+down (a PG never stays in a transient state), so it then lands here alone
+and the PG shows OUT_OF_SYNC until sync-force."""
+
+from typing import Any
+
+from oslo_log import log
+
+from protector import exception, states
+from protector.clients import peer as peer_client
+from protector.db import protection_groups as pg_db
+from protector.sync import service
+
+LOG = log.getLogger(__name__)
+
+
+def change(context: Any, pg_id: str, values: dict[str, Any]) -> None:
+    """Change PG fields as an operation's step, synced when the peer allows."""
+    pg = pg_db.get(context, None, pg_id)
+
+    def apply() -> Any:
+        return pg_db.update(context, None, pg_id, values)
+
+    try:
+        service.modify(context, pg, apply)
+    except (peer_client.PeerUnreachable, exception.Conflict) as exc:
+        # Refused before anything changed: the peer is down or already stale.
+        LOG.warning("Protection group %s: %s; changing it here alone", pg_id, exc)
+        service.modify_without_peer(context, pg, apply)
+    except exception.ServiceUnavailable as exc:
+        # Applied here; the push failed and the PG is now OUT_OF_SYNC.
+        LOG.warning("Protection group %s changed but not synced: %s", pg_id, exc)
+
+
+def settle(context: Any, op: Any, outcome: str) -> None:
+    pg = pg_db.get(context, None, op.protection_group_id)
+    new = states.pg_transition(pg.name, pg.status, outcome)
+    change(context, pg.id, {"status": new})

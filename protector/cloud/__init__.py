@@ -1,0 +1,1 @@
+"""Access to the sites' OpenStack services: see :mod:`protector.cloud.base`."""

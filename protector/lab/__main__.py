@@ -1,0 +1,7 @@
+"""``python -m protector.lab``."""
+
+import sys
+
+from protector.lab.cli import main
+
+sys.exit(main())

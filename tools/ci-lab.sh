@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Integration tier: bring the two-site OpenStack lab up (protector/lab, on the
+# machine's running MariaDB and RabbitMQ), run `pytest -m integration` with
+# PROTECTOR_LAB_REQUIRED=1, print start-up time and memory, bring it down.
+# Called by .ci/run after the project's venv is installed; also runs alone.
+#
+#   PYTHON             interpreter of the project's venv (default: .venv, else venv, else python3)
+#   PROTECTOR_LAB_DIR  lab state and its own OpenStack venv (default ~/.cache/protector-lab;
+#                      the venv is reused between runs, everything else is wiped)
+#   PROTECTOR_LAB_KEEP=1  leave the lab running afterwards (for debugging)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+log() { printf '\n== ci-lab: %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+
+if [ -z "${PYTHON:-}" ]; then
+  for candidate in .venv/bin/python venv/bin/python; do
+    [ -x "$candidate" ] && PYTHON=$candidate && break
+  done
+fi
+PYTHON=${PYTHON:-python3}
+# OpenStack's constraints live beside the repo (shared/lab), never inside it.
+if [ -z "${PROTECTOR_LAB_CONSTRAINTS:-}" ] && [ -f ../shared/lab/upper-constraints-2026.1.txt ]; then
+  export PROTECTOR_LAB_CONSTRAINTS=$PWD/../shared/lab/upper-constraints-2026.1.txt
+fi
+lab() { "$PYTHON" -m protector.lab "$@"; }
+
+if ! command -v rabbitmqctl >/dev/null && [ ! -x /usr/sbin/rabbitmqctl ]; then
+  echo "ci-lab: rabbitmqctl is missing (the lab adds one vhost per site with it)" >&2
+  exit 1
+fi
+
+finish() {
+  rc=$?
+  if [ "${PROTECTOR_LAB_KEEP:-0}" = 1 ]; then
+    log "lab left running (PROTECTOR_LAB_KEEP=1); stop it with: $PYTHON -m protector.lab down"
+  else
+    log "down"
+    lab down --wipe || true
+  fi
+  log "done (exit $rc)"
+  exit "$rc"
+}
+trap finish EXIT
+
+log "clean slate (whatever an earlier run left)"
+lab down --wipe
+
+log "up"
+up_start=$(date +%s)
+lab up
+up_seconds=$(( $(date +%s) - up_start ))
+
+log "integration tests"
+set +e
+PROTECTOR_LAB_REQUIRED=1 "$PYTHON" -m pytest -m integration protector/tests/integration \
+  -q -p no:cacheprovider
+tests_rc=$?
+set -e
+
+log "memory after the tests"
+lab status || true
+echo "ci-lab: lab start-up ${up_seconds}s (venv install included when it was not there)"
+exit "$tests_rc"

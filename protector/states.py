@@ -41,8 +41,10 @@ OP_FAILOVER = "failover"
 OP_REPROTECT = "reprotect"
 OP_FAILBACK = "failback"
 OP_SYNC = "sync"
+# Putting new members under replication; it changes no PG state.
+OP_PROTECT = "protect"
 OPERATION_TYPES = (OP_TEST_FAILOVER, OP_TEST_CLEANUP, OP_FAILOVER, OP_REPROTECT,
-                   OP_FAILBACK, OP_SYNC)
+                   OP_FAILBACK, OP_SYNC, OP_PROTECT)
 
 # Operation states.
 OP_PENDING = "pending"

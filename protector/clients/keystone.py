@@ -7,10 +7,10 @@ auth_url (both sites usually create the same protector user).
 
 from typing import Any
 
+from keystoneauth1 import identity
 from keystoneauth1 import session as ks_session
-from keystoneauth1.identity import v3
 
-from protector import crypto
+from protector import crypto, exception
 from protector.conf import CONF, keystone_authtoken
 
 AUTHTOKEN = "keystone_authtoken"
@@ -37,7 +37,16 @@ def site_credentials(site: Any) -> dict[str, Any]:
     }
 
 
+class MissingCredentials(exception.Conflict):
+    message = ("no service credentials for site %(site)s: set them on the site "
+               "(openstack protector site set) or in [keystone_authtoken]")
+
+
 def site_session(site: Any) -> ks_session.Session:
     creds = site_credentials(site)
-    auth = v3.Password(**creds)
+    if not creds["username"] or not creds["password"]:
+        raise MissingCredentials(site=site.name)
+    # The generic plugin discovers the v3 API, so auth_url may be given with
+    # or without /v3 (the spec's template has none).
+    auth = identity.Password(**creds)
     return ks_session.Session(auth=auth, timeout=CONF.service_credentials.timeout)

@@ -16,6 +16,7 @@ import time
 from typing import Any
 from urllib import parse
 
+import requests
 from keystoneauth1 import adapter, token_endpoint
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
@@ -81,7 +82,8 @@ class PeerClient:
                 ks_exc.DiscoveryFailure, ks_exc.EndpointNotFound) as exc:
             self._remember(str(exc))
             raise PeerUnreachable(reason=self.unreachable_message(str(exc))) from exc
-        except ks_exc.ClientException as exc:  # Keystone refused our credentials
+        except (ks_exc.ClientException, requests.RequestException) as exc:
+            # Keystone refused our credentials, or discovery failed to connect.
             self._remember(str(exc))
             raise PeerUnreachable(reason=self.unreachable_message(str(exc))) from exc
         self._remember(None)

@@ -44,11 +44,13 @@ def _endpoint_answers(sess: Any, site: Any, service_types: tuple[str, ...]) -> b
 def validate(site: Any) -> dict[str, Any]:
     """Reachability of Keystone, Nova, Cinder and Neutron on ``site``."""
     result = {"keystone_reachable": False, **dict.fromkeys(SERVICES, False)}
-    sess = keystone.site_session(site)
     try:
+        sess = keystone.site_session(site)
         sess.get_token()
         result["keystone_reachable"] = True
-    except ks_exc.ClientException as exc:
+    # keystoneauth's discovery raises a bare Exception in some cases; this is
+    # a probe, and every failure means the same: Keystone is not usable.
+    except Exception as exc:  # noqa: BLE001
         LOG.info("Site %s: Keystone at %s refused or did not answer: %s", site.name,
                  site.auth_url, exc)
         result["error"] = f"Keystone at {site.auth_url}: {exc}"

@@ -11,8 +11,8 @@ import threading
 from typing import Any
 
 from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import identity
 from keystoneauth1 import session as ks_session
-from keystoneauth1.identity import v3
 from keystoneclient.v3 import client as ks_client
 from oslo_log import log
 
@@ -31,20 +31,23 @@ class TrustError(exception.ProtectorException):
     code = 403
 
 
-def _service_auth(**scope: Any) -> v3.Password:
+def _service_auth(**scope: Any) -> identity.Password:
     keystone_authtoken.register_password_opts(CONF)
     group = CONF.keystone_authtoken
     if not scope:
         scope = {"project_name": group.project_name,
                  "project_domain_name": group.project_domain_name or "Default"}
-    return v3.Password(auth_url=group.auth_url, username=group.username,
+    # Generic plugin: discovers v3 whether auth_url ends in /v3 or not.
+    return identity.Password(auth_url=group.auth_url, username=group.username,
                        password=group.password,
                        user_domain_name=group.user_domain_name or "Default", **scope)
 
 
-def _keystone_url() -> str:
+def _keystone_v3_url() -> str:
+    """The local Keystone's v3 API (the spec's auth_url has no version)."""
     keystone_authtoken.register_password_opts(CONF)
-    return CONF.keystone_authtoken.auth_url
+    url = CONF.keystone_authtoken.auth_url.rstrip("/")
+    return url if url.endswith("/v3") else url + "/v3"
 
 
 def service_user_id() -> str:
@@ -85,7 +88,7 @@ def ensure_trust(context: Any, user_auth: Any) -> None:
                                 f"{', '.join(wanted)} ([service_credentials] "
                                 f"default_trust_roles) on project {project_id}")
     sess = ks_session.Session(auth=user_auth, timeout=CONF.service_credentials.timeout)
-    keystone = ks_client.Client(session=sess, endpoint_override=_keystone_url(),
+    keystone = ks_client.Client(session=sess, endpoint_override=_keystone_v3_url(),
                                 interface="internal")
     try:
         trust = keystone.trusts.create(trustee_user=trustee, trustor_user=context.user_id,

@@ -180,6 +180,10 @@ class CGVolume(Base):
     bootable: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     device_name: Mapped[str | None] = mapped_column(String(64))
     size_gb: Mapped[int | None] = mapped_column(Integer)
+    volume_type: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    # The Glance image the volume was built from: mock storage rebuilds the
+    # volume from the same-named image on the other site.
+    image_name: Mapped[str | None] = mapped_column(String(NAME_LEN))
 
     consistency_group: Mapped[ConsistencyGroup] = relationship(back_populates="volumes")
 

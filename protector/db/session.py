@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from oslo_db.sqlalchemy import enginefacade
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from protector.conf import CONF
@@ -32,9 +33,18 @@ def get_engine() -> Any:
     return _get_manager().writer.get_engine()
 
 
+# A no-op write: on SQLite it takes the database's write lock at once
+# (waiting for it if need be). Without it, two transactions that both read
+# before writing deadlock and SQLite fails one of them ("database is
+# locked") instead of making it wait. MariaDB has row locks and needs none.
+_TAKE_WRITE_LOCK = text("DELETE FROM alembic_version WHERE 0 = 1")
+
+
 @contextlib.contextmanager
 def writer(context: Any) -> Iterator[Session]:
     with _get_manager().writer.using(context) as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(_TAKE_WRITE_LOCK)
         yield session
 
 

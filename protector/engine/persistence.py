@@ -13,11 +13,23 @@ _backend: Any = None
 _lock = threading.Lock()
 
 
+def _connection() -> str:
+    url = CONF.database.connection
+    if url.startswith("sqlite:///"):
+        # A file of its own on SQLite, which locks whole files: taskflow's
+        # writes would otherwise wait behind (and stall) the flow's own.
+        return url + ".taskflow"
+    return url
+
+
 def backend() -> Any:
     global _backend
     with _lock:
         if _backend is None:
-            _backend = backends.fetch({"connection": CONF.database.connection})
+            _backend = backends.fetch({"connection": _connection()})
+            if _connection() != CONF.database.connection:
+                with contextlib.closing(_backend.get_connection()) as conn:
+                    conn.upgrade()
         return _backend
 
 

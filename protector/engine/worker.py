@@ -115,5 +115,6 @@ def _finish(context: Any, op: Any, outcome: str, error: str | None) -> None:
         values["progress"] = 100
     op_db.update(context, op.id, values)
     if op.protection_group_id:
+        settle = flows.settler_for(op.operation_type) or pg_status.settle
         with contextlib.suppress(exception.ProtectionGroupNotFound):
-            pg_status.settle(context, op, outcome)
+            settle(context, op, outcome)

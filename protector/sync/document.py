@@ -27,7 +27,7 @@ _POLICY_FIELDS = ("primary_fa_url", "secondary_fa_url", "pure_pg_name", "rpo_min
                   "retention_short_term_seconds", "retention_per_day", "retention_days")
 _CG_FIELDS = ("id", "cinder_group_id", "backend_group_name", "status")
 _VOLUME_FIELDS = ("id", "member_id", "volume_id", "array_volume_name", "peer_volume_id",
-                  "bootable", "device_name", "size_gb")
+                  "bootable", "device_name", "size_gb", "volume_type", "image_name")
 
 
 def _iso(value: datetime.datetime | None) -> str | None:

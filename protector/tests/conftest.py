@@ -13,6 +13,7 @@ from protector.clients import peer as peer_client
 from protector.clients.peer_fake import FakePeers
 from protector.conf import CONF
 from protector.db import migration, session
+from protector.engine import rpcapi
 from protector.tests import fixtures
 
 
@@ -101,7 +102,17 @@ class Client:
 
 
 @pytest.fixture
-def wsgi_app(conf: Any, peers: FakePeers) -> Any:
+def casts(monkeypatch: Any) -> list[str]:
+    """Operation ids the API cast to an engine (recorded, not sent)."""
+    sent: list[str] = []
+    monkeypatch.setattr(rpcapi.EngineAPI, "__init__", lambda self: None)
+    monkeypatch.setattr(rpcapi.EngineAPI, "run_operation",
+                        lambda self, ctxt, operation_id: sent.append(operation_id))
+    return sent
+
+
+@pytest.fixture
+def wsgi_app(conf: Any, peers: FakePeers, casts: list[str]) -> Any:
     return deploy.load_app(os.path.abspath(fixtures.PASTE_INI))
 
 

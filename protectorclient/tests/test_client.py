@@ -149,7 +149,9 @@ def test_resources_round_trip(api: Any, sites: None) -> None:
                                          remote_site="site-b", remote_tenant="r" * 32)
     assert api.tenant_mappings.list(local_tenant=server.OTHER_PROJECT)[0]["id"] == \
         mapping["id"]
-    assert api.operations.list(protection_group_id=pg["id"]) == []
+    # Adding the member started the operation that protects it.
+    (protect,) = api.operations.list(protection_group_id=pg["id"])
+    assert protect["operation_type"] == "protect" and protect["status"] == "pending"
     api.policies.delete("rt")
     api.members.remove("rt", member["id"])
     api.tenant_mappings.delete(mapping["id"])

@@ -13,8 +13,11 @@ from protector.api.v1 import protection_groups as pg_api
 from protector.api.v1.schemas import members as schema
 from protector.api.v1.views import members as view
 from protector.db import members as db
+from protector.db import operations as op_db
+from protector.engine import rpcapi
 from protector.policies import members as rules
 from protector.sync import service
+from protector.sync import sites as sync_sites
 
 V1_1 = microversions.V1_1_MAPPINGS_BOOT_ORDER
 ADDING = "adding"
@@ -42,6 +45,10 @@ def index(req: dispatch.Request, project_id: str, pg_id: str, query: dict) -> An
 def create(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> Any:
     pg = pg_api.lookup(req, project_id, pg_id, rules.CREATE)
     _editable(pg)
+    here = sync_sites.local_site(req.context)
+    if here.id != pg.current_primary_site_id:
+        raise exception.Conflict(reason=f"add members on the site {pg.name} runs on, not "
+                                        f"here ({here.name})")
     member = service.modify(req.context, pg, lambda: db.create(req.context, {
         "protection_group_id": pg.id,
         "project_id": pg.project_id,
@@ -50,6 +57,15 @@ def create(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> An
         "boot_order": body.get("boot_order", 1),
         "status": ADDING,
     }))
+    # The engine captures the server and puts its volumes under replication.
+    op = op_db.create(req.context, {
+        "project_id": pg.project_id, "protection_group_id": pg.id,
+        "operation_type": states.OP_PROTECT, "status": states.OP_PENDING,
+        "parameters": {"member_id": member.id}, "source_site_id": here.id})
+    try:
+        rpcapi.EngineAPI().run_operation(req.context, op.id)
+    except Exception as exc:  # noqa: BLE001 - the sweeper starts pending operations
+        dispatch.LOG.warning("Operation %s recorded; cast failed: %s", op.id, exc)
     return dispatch.json_response({"member": view.show(member, req.api_version)},
                                   status=201)
 

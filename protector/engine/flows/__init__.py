@@ -13,6 +13,7 @@ from protector import exception, states
 FACTORIES = {
     states.OP_TEST_FAILOVER: "protector.engine.flows.test_failover:get_flow",
     states.OP_TEST_CLEANUP: "protector.engine.flows.test_cleanup:get_flow",
+    states.OP_PROTECT: "protector.engine.flows.protect:get_flow",
 }
 
 
@@ -23,3 +24,12 @@ def factory_for(operation_type: str) -> Callable[..., Any]:
         raise exception.Invalid(reason=f"no flow for operation type {operation_type}") \
             from exc
     return getattr(import_module(module), name)
+
+
+def settler_for(operation_type: str) -> Callable[..., Any] | None:
+    """The flow's own way to settle its PG, if it has one (else the state
+    machine's transition for the outcome)."""
+    ref = FACTORIES.get(operation_type)
+    if ref is None:
+        return None
+    return getattr(import_module(ref.partition(":")[0]), "settle", None)

@@ -34,7 +34,9 @@ def keystone():
 @pytest.fixture
 def app(conf, keystone):
     keystone_authtoken.register_password_opts(conf)
-    values = {"www_authenticate_uri": keystone.url, "auth_url": keystone.url,
+    # Unversioned, as the spec's protector.conf template writes them.
+    unversioned = keystone.url.removesuffix("/v3")
+    values = {"www_authenticate_uri": unversioned, "auth_url": unversioned,
               "auth_type": "password", "username": keystone.protector.username,
               "password": keystone.protector.password,
               "project_name": keystone.protector.project_name,

@@ -1,0 +1,48 @@
+"""Protect: put the PG's new members under replication."""
+
+from typing import Any
+
+from taskflow.patterns import linear_flow, unordered_flow
+
+from protector import states
+from protector.db import members as member_db
+from protector.engine import pg_status, resources
+from protector.engine.tasks import protection
+
+ADDING = "adding"
+
+
+def get_flow(operation_id: str) -> linear_flow.Flow:
+    """Build the protect flow of ``operation_id``: for every member still
+    ``adding``, in parallel:
+
+    1. capture its server's spec on the site the PG runs on;
+    2. check every volume has a replication-enabled type that also exists
+       on the other site;
+    3. add the volumes to the array container and the PG's Cinder group
+       (revert: take them out again);
+    4. mark the member protected.
+    """
+    view = resources.load(operation_id)
+    flow = unordered_flow.Flow(f"protect-{operation_id}")
+    for member in view.pg.members:
+        if member.status != ADDING:
+            continue
+        label = member.instance_name or member.instance_id
+        flow.add(linear_flow.Flow(f"protect {label}").add(
+            protection.CaptureServer(member.id, name=f"capture {label}"),
+            protection.CheckVolumeTypes(member.id, name=f"check volume types of {label}"),
+            protection.ProtectVolumes(member.id, name=f"protect volumes of {label}"),
+            protection.MarkProtected(member.id, name=f"mark {label} protected")))
+    return linear_flow.Flow(f"protect-{operation_id}-all").add(flow)
+
+
+def settle(context: Any, op: Any, outcome: str) -> None:
+    """No PG state change; members that did not make it are in error. The
+    new specs and volumes go to the peer with one metadata push."""
+    view = resources.load(op.id)
+    if outcome != states.DONE:
+        for member in view.pg.members:
+            if member.status == ADDING:
+                member_db.update(context, view.pg.id, member.id, {"status": "error"})
+    pg_status.change(context, view.pg.id, {})

@@ -1,0 +1,45 @@
+"""Test failover: the PG's servers started on its DR site from a replicated
+recovery point, the running site and its replication left untouched."""
+
+from taskflow.patterns import linear_flow, unordered_flow
+
+from protector.engine import resources
+from protector.engine.tasks import checks, network, records, servers, volumes
+
+
+def get_flow(operation_id: str) -> linear_flow.Flow:
+    """Build the test failover flow of ``operation_id``.
+
+    1. Check members are protected and flavors, networks and the volume
+       type resolve on the target site.
+    2. Pick the recovery point: the one asked for, else the newest complete.
+    3. Create an isolated network (--auto-network).       revert: delete it
+    4. For every member at once: copy its volumes from the recovery point
+       on the target array (revert: remove the copies), then manage them
+       into Cinder in the PG's project there (revert: delete them).
+    5. Boot the servers, one boot-order group after the other, the members
+       of a group in parallel; attach data volumes.    revert: delete them
+    6. Record the servers, volumes and network for test cleanup.
+    """
+    view = resources.load(operation_id)
+    groups = view.boot_groups()
+    members = [m for group in groups for m in group]
+    flow = linear_flow.Flow(f"test-failover-{operation_id}")
+    flow.add(checks.CheckTarget(name="check target site"),
+             checks.PickRecoveryPoint(name="pick recovery point"),
+             network.CreateTestNetwork(name="create test network"))
+    copies = unordered_flow.Flow("volumes")
+    for member in members:
+        label = member.instance_name or member.instance_id
+        copies.add(linear_flow.Flow(f"volumes of {label}").add(
+            volumes.MaterialiseVolumes(member.id, name=f"copy volumes of {label}"),
+            volumes.ManageVolumes(member.id, name=f"manage volumes of {label}")))
+    flow.add(copies)
+    for index, group in enumerate(groups, start=1):
+        boots = unordered_flow.Flow(f"boot group {index}")
+        for member in group:
+            label = member.instance_name or member.instance_id
+            boots.add(servers.BootServer(member.id, name=f"boot {label}"))
+        flow.add(boots)
+    flow.add(records.RecordTestResources([m.id for m in members]))
+    return flow

@@ -1,0 +1,114 @@
+"""What a task needs about its operation, loaded from the database.
+
+taskflow's store holds only the operation id and the request context;
+every task loads the rest here, so a resumed flow sees the current rows
+and nothing large or secret is persisted in taskflow's tables.
+"""
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from protector import context as ctx_mod
+from protector import crypto, exception
+from protector.cloud import base as cloud_base
+from protector.db import models
+from protector.db import operations as op_db
+from protector.db import protection_groups as pg_db
+from protector.db import sites as sites_db
+from protector.storage import base as storage_base
+from protector.storage import factory as storage_factory
+from protector.sync import service as sync_service
+from protector.sync import sites as sync_sites
+
+OPERATION_KEY = "protector_operation"
+MEMBER_KEY = "protector_member"
+
+
+def tag(operation_id: str, member_id: str | None = None) -> str:
+    """Short name fragment for what an operation creates (array names are
+    limited to 63 characters of letters, digits and '-')."""
+    base = "op" + operation_id.replace("-", "")[:10]
+    return base if member_id is None else f"{base}-{member_id.replace('-', '')[:8]}"
+
+
+@dataclass
+class OperationView:
+    context: Any
+    op: models.Operation
+    pg: models.ProtectionGroup
+    local: models.Site
+    sites: dict[str, models.Site]
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.op.parameters or {}
+
+    @property
+    def source(self) -> models.Site:
+        return self.sites[self.op.source_site_id or self.pg.current_primary_site_id]
+
+    @property
+    def target(self) -> models.Site:
+        other = (self.pg.secondary_site_id if self.source.id == self.pg.primary_site_id
+                 else self.pg.primary_site_id)
+        return self.sites[self.op.target_site_id or other]
+
+    def project_on(self, site: models.Site) -> str:
+        """The PG's project on ``site`` (the tenant mapping's twin elsewhere)."""
+        if site.id == self.local.id:
+            return self.pg.project_id
+        return sync_service.remote_project(self.context, self.pg.project_id, site)
+
+    def cloud(self, site: models.Site) -> cloud_base.Cloud:
+        return cloud_base.cloud_for(site, self.project_on(site), self.context)
+
+    def member(self, member_id: str) -> models.Member:
+        return next(m for m in self.pg.members if m.id == member_id)
+
+    def boot_groups(self) -> list[list[models.Member]]:
+        """Members in ascending boot order, one list per boot order value."""
+        ordered = sorted(self.pg.members, key=lambda m: (m.boot_order, m.instance_id))
+        return [list(g) for _, g in itertools.groupby(ordered, key=lambda m: m.boot_order)]
+
+    def cg_volumes(self, member_id: str) -> list[models.CGVolume]:
+        return [v for cg in self.pg.consistency_groups for v in cg.volumes
+                if v.member_id == member_id and cg.site_id == self.pg.current_primary_site_id]
+
+    def volume_refs(self, member_id: str) -> list[storage_base.VolumeRef]:
+        return [storage_base.VolumeRef(name=v.array_volume_name or v.volume_id,
+                                       size_gb=v.size_gb, image_name=v.image_name,
+                                       bootable=v.bootable, volume_type=v.volume_type)
+                for v in self.cg_volumes(member_id)]
+
+    def storage(self, target_cloud: cloud_base.Cloud | None = None
+                ) -> storage_base.ReplicationDriver:
+        """The PG's array driver, from the array the PG runs on to the other."""
+        policy = self.pg.policy
+        if policy is None:
+            raise exception.ReplicationPolicyNotFound(pg=self.pg.name)
+        group = storage_base.GroupSpec(
+            pg_id=self.pg.id, replication_type=self.pg.replication_type,
+            rpo_minutes=policy.rpo_minutes, object_name=policy.pure_pg_name,
+            retention=storage_base.RetentionPolicy(policy.retention_short_term_seconds,
+                                                   policy.retention_per_day,
+                                                   policy.retention_days))
+        primary = storage_factory.endpoint(
+            policy.primary_fa_url, crypto.decrypt(policy.primary_fa_api_token_encrypted))
+        secondary = storage_factory.endpoint(
+            policy.secondary_fa_url, crypto.decrypt(policy.secondary_fa_api_token_encrypted))
+        arrays = storage_base.ArrayPair(primary, secondary)
+        if self.pg.current_primary_site_id != self.pg.primary_site_id:
+            arrays = arrays.reversed()
+        target_volumes = target_cloud.target_volumes() if target_cloud else None
+        return storage_factory.get_driver(group, arrays, target_volumes=target_volumes)
+
+
+def load(operation_id: str, context: dict[str, Any] | None = None) -> OperationView:
+    ctx = (ctx_mod.RequestContext.from_dict(context) if context
+           else ctx_mod.get_admin_context())
+    op = op_db.get(ctx, None, operation_id)
+    pg = pg_db.get_full(ctx, None, op.protection_group_id)
+    sites = {s.id: s for s in sites_db.list_(ctx, filters={})}
+    return OperationView(context=ctx, op=op, pg=pg, local=sync_sites.local_site(ctx),
+                         sites=sites)

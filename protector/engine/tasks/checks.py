@@ -1,0 +1,89 @@
+"""Pre-checks: read-only, so nothing to revert. They fail an operation
+before anything is touched, with a message that says what to fix."""
+
+from typing import Any
+
+from taskflow import task
+
+from protector import exception
+from protector.cloud.compute import ServerSpec
+from protector.engine import resources
+
+PROTECTED = "protected"
+
+
+def mapped(mapping: dict[str, str], *keys: str | None) -> str | None:
+    for key in keys:
+        if key and key in mapping:
+            return mapping[key]
+    return None
+
+
+class CheckTarget(task.Task):
+    """Members protected; flavors, networks and the volume type resolve on
+    the target site (mappings are never guessed)."""
+
+    def execute(self, operation_id: str, context: dict) -> None:
+        view = resources.load(operation_id, context)
+        problems = []
+        members = view.pg.members
+        if not members:
+            problems.append(f"protection group {view.pg.name} has no members")
+        unprotected = [m.instance_name or m.instance_id for m in members
+                       if m.status != PROTECTED]
+        if unprotected:
+            problems.append(f"members not protected yet: {', '.join(sorted(unprotected))}")
+        if view.pg.policy is None:
+            problems.append("no replication policy")
+        if problems:
+            raise exception.Conflict(reason="; ".join(problems))
+        target = view.cloud(view.target)
+        flavors = {**view.pg.flavor_mapping, **view.params.get("flavor_mapping", {})}
+        networks = {**view.pg.network_mapping, **view.params.get("network_mapping", {})}
+        for member in members:
+            spec = ServerSpec.from_dict(member.spec)
+            flavor = mapped(flavors, spec.flavor.name, spec.flavor.id) or spec.flavor.name
+            if target.compute.find_flavor(flavor) is None:
+                problems.append(f"flavor {flavor} of {spec.name} is missing on "
+                                f"{view.target.name}; add a --flavor-mapping")
+            if not view.params.get("auto_network"):
+                for port in spec.ports:
+                    net = mapped(networks, port.network_name, port.network_id)
+                    if net is None:
+                        problems.append(f"network {port.network_name or port.network_id} "
+                                        f"of {spec.name} has no --network-mapping")
+                    elif target.network.find_network(net) is None:
+                        problems.append(f"mapped network {net} is missing on "
+                                        f"{view.target.name}")
+        if target.volume.find_volume_type(view.pg.volume_type) is None:
+            problems.append(f"volume type {view.pg.volume_type} does not exist on "
+                            f"{view.target.name}")
+        if problems:
+            raise exception.Invalid(reason="; ".join(problems))
+
+
+class PickRecoveryPoint(task.Task):
+    """The recovery point asked for, else the newest complete one."""
+
+    default_provides = "recovery_point"
+
+    def execute(self, operation_id: str, context: dict) -> dict[str, Any]:
+        view = resources.load(operation_id, context)
+        driver = view.storage(view.cloud(view.target))
+        try:
+            wanted = view.params.get("recovery_point")
+            points = [p for p in driver.list_recovery_points() if p.complete]
+            if wanted:
+                chosen = next((p for p in points if p.name == wanted), None)
+                if chosen is None:
+                    raise exception.Invalid(reason=f"recovery point {wanted} is not a "
+                                                   f"complete point on {view.target.name}")
+            else:
+                chosen = max(points, key=lambda p: p.created, default=None)
+                if chosen is None:
+                    raise exception.Conflict(reason=f"no complete recovery point of "
+                                                    f"{view.pg.name} on {view.target.name} "
+                                                    "yet")
+        finally:
+            driver.close()
+        return {"name": chosen.name, "created": chosen.created.isoformat()}

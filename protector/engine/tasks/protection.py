@@ -1,0 +1,160 @@
+"""Putting a new member under protection: capture its server, check its
+volumes can be replicated, add them to the array container and the PG's
+Cinder group, record them."""
+
+from typing import Any
+
+from oslo_log import log
+from taskflow import task
+
+from protector import exception
+from protector.cloud.compute import ServerSpec
+from protector.db import members as member_db
+from protector.db import models, session
+from protector.engine import resources
+from protector.storage import base as storage_base
+from protector.storage import factory as storage_factory
+
+LOG = log.getLogger(__name__)
+
+
+def array_volume_name(volume_id: str) -> str:
+    """The Cinder Pure driver names array volumes ``volume-<id>-cinder``;
+    mock storage keys volumes by their Cinder id."""
+    if storage_factory.driver_name() == "mock":
+        return volume_id
+    return f"volume-{volume_id}-cinder"
+
+
+class CaptureServer(task.Task):
+    """Read the server's full spec on the site it runs on."""
+
+    def __init__(self, member_id: str, name: str) -> None:
+        super().__init__(name=name, provides=f"spec-{member_id}")
+        self.member_id = member_id
+
+    def execute(self, operation_id: str, context: dict) -> dict[str, Any]:
+        view = resources.load(operation_id, context)
+        member = view.member(self.member_id)
+        spec = view.cloud(view.source).compute.capture_server(member.instance_id)
+        if spec.boot_volume is None:
+            raise exception.Invalid(reason=f"server {spec.name} boots from an image; only "
+                                           "servers that boot from a volume can be protected")
+        member_db.update(view.context, view.pg.id, member.id,
+                         {"spec": spec.to_dict(), "instance_name": spec.name})
+        return spec.to_dict()
+
+
+class CheckVolumeTypes(task.Task):
+    """Every volume has a replicated type that also exists on the peer site."""
+
+    def __init__(self, member_id: str, name: str) -> None:
+        super().__init__(name=name, requires=("operation_id", "context", f"spec-{member_id}"))
+        self.member_id = member_id
+
+    def execute(self, operation_id: str, context: dict, **kwargs: Any) -> None:
+        spec = ServerSpec.from_dict(kwargs[f"spec-{self.member_id}"])
+        view = resources.load(operation_id, context)
+        here, there = view.cloud(view.source).volume, view.cloud(view.target).volume
+        for vol in spec.volumes:
+            vtype = here.find_volume_type(vol.volume_type or "")
+            if vtype is None or not vtype.replication_enabled:
+                raise exception.Invalid(
+                    reason=f"volume {vol.volume_id} of {spec.name} has type "
+                           f"{vol.volume_type}, which is not replication-enabled "
+                           "(replication_enabled='<is> True'); retype it first")
+            if there.find_volume_type(vtype.name) is None:
+                raise exception.Invalid(
+                    reason=f"volume type {vtype.name} does not exist on the secondary site "
+                           f"{view.target.name}; create it there with the same name")
+
+
+class ProtectVolumes(task.Task):
+    """Add the volumes to the array container and the PG's Cinder group."""
+
+    def __init__(self, member_id: str, name: str) -> None:
+        super().__init__(name=name, requires=("operation_id", "context", f"spec-{member_id}"))
+        self.member_id = member_id
+
+    def execute(self, operation_id: str, context: dict, **kwargs: Any) -> None:
+        spec = ServerSpec.from_dict(kwargs[f"spec-{self.member_id}"])
+        view = resources.load(operation_id, context)
+        source = view.cloud(view.source)
+        refs = []
+        rows = []
+        for vol in spec.volumes:
+            details = source.volume.get_volume(vol.volume_id)
+            image = details.metadata.get("image_name")
+            refs.append(storage_base.VolumeRef(
+                name=array_volume_name(vol.volume_id), size_gb=vol.size_gb,
+                image_name=image, bootable=vol.boot_index == 0,
+                volume_type=vol.volume_type))
+            rows.append({"member_id": self.member_id, "volume_id": vol.volume_id,
+                         "array_volume_name": array_volume_name(vol.volume_id),
+                         "bootable": vol.boot_index == 0, "device_name": vol.device,
+                         "size_gb": vol.size_gb, "volume_type": vol.volume_type,
+                         "image_name": image})
+        driver = view.storage()
+        try:
+            container = driver.ensure_replication()
+            driver.add_volumes(refs)
+        finally:
+            driver.close()
+        groups = storage_factory.get_consistency_group_api() or source.consistency_groups()
+        cg = _consistency_group(view, container.name)
+        if cg.cinder_group_id is None:
+            made = groups.create_group(f"protector-{view.pg.name}", view.pg.volume_type,
+                                       project_id=view.pg.project_id)
+            cg = _update_cg(view, cg.id, {"cinder_group_id": made.id})
+        groups.add_volumes(cg.cinder_group_id, [v.volume_id for v in spec.volumes])
+        with session.writer(view.context) as s:
+            known = {v.volume_id for v in s.get(models.ConsistencyGroup, cg.id).volumes}
+            for row in rows:
+                if row["volume_id"] not in known:
+                    s.add(models.CGVolume(consistency_group_id=cg.id, **row))
+
+    def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
+        view = resources.load(operation_id, context)
+        refs = view.volume_refs(self.member_id)
+        if refs:
+            driver = view.storage()
+            try:
+                driver.remove_volumes(refs)
+            finally:
+                driver.close()
+        with session.writer(view.context) as s:
+            for vol in s.query(models.CGVolume).filter_by(member_id=self.member_id):
+                s.delete(vol)
+
+
+def _consistency_group(view: resources.OperationView, array_name: str
+                       ) -> models.ConsistencyGroup:
+    site = view.pg.current_primary_site_id
+    with session.writer(view.context) as s:
+        cg = s.query(models.ConsistencyGroup).filter_by(
+            protection_group_id=view.pg.id, site_id=site).first()
+        if cg is None:
+            cg = models.ConsistencyGroup(protection_group_id=view.pg.id, site_id=site,
+                                         backend_group_name=array_name, status="available")
+            s.add(cg)
+            s.flush()
+        return cg
+
+
+def _update_cg(view: resources.OperationView, cg_id: str, values: dict[str, Any]
+               ) -> models.ConsistencyGroup:
+    with session.writer(view.context) as s:
+        cg = s.get(models.ConsistencyGroup, cg_id)
+        for key, value in values.items():
+            setattr(cg, key, value)
+        return cg
+
+
+class MarkProtected(task.Task):
+    def __init__(self, member_id: str, name: str) -> None:
+        super().__init__(name=name)
+        self.member_id = member_id
+
+    def execute(self, operation_id: str, context: dict) -> None:
+        view = resources.load(operation_id, context)
+        member_db.update(view.context, view.pg.id, self.member_id, {"status": "protected"})

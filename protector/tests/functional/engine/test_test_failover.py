@@ -1,0 +1,137 @@
+"""Protect, test failover and test cleanup end to end: the real engine
+flows against two fake clouds and the mock storage driver."""
+
+import pytest
+
+from protector import context
+from protector.cloud import base as cloud_base
+from protector.cloud.fake.cloud import FakeCloud
+from protector.cloud.fake.compute import seed_server
+from protector.engine import persistence, resources, worker
+from protector.tests.functional.api import helpers
+
+
+@pytest.fixture
+def clouds(conf):
+    conf.set_override("use_mock_storage", True)
+    sites = {name: FakeCloud(name, build_time=0.05, power_time=0.01, attach_time=0.01,
+                             volume_create_time=0.01, image_copy_time=0.01,
+                             manage_time=0.01, group_time=0.01, poll_interval=0.005)
+             for name in ("site-a", "site-b")}
+    previous = cloud_base.set_provider(lambda site, project, ctx: sites[site.name].as_cloud())
+    yield sites
+    cloud_base.set_provider(previous)
+    persistence.reset()
+    conf.clear_override("use_mock_storage")
+
+
+def _run_all(casts):
+    while casts:
+        worker.run(casts.pop(0), host="engine-1")
+
+
+def _op(owner, op_id):
+    return owner.get(f"/v1/{owner.project}/operations/{op_id}").json["operation"]
+
+
+@pytest.fixture
+def protected(sqlite_api, clouds, casts):
+    """A PG of two servers (boot + data volume) protected on site-a."""
+    site_a = clouds["site-a"]
+    helpers.make_sites(sqlite_api["admin"])
+    owner = sqlite_api["owner"]
+    helpers.make_pg(owner, network_mapping={"private": "private"}, volume_type="replicated")
+    base = f"/v1/{owner.project}/protection-groups/pg1"
+    owner.post(base + "/policy", helpers.POLICY, status=201)
+    servers = {}
+    for order, name in ((1, "db"), (2, "web")):
+        sid = seed_server(site_a, name, volume_sizes=(1, 2))
+        servers[name] = sid
+        owner.post(base + "/members", {"instance_id": sid, "boot_order": order}, status=201)
+    protect_ops = list(casts)
+    _run_all(casts)
+    for op_id in protect_ops:
+        assert _op(owner, op_id)["status"] == "completed", _op(owner, op_id)
+    members = owner.get(base + "/members").json["members"]
+    assert {m["status"] for m in members} == {"protected"}
+    view = resources.load(protect_ops[0], context.get_admin_context().to_dict())
+    driver = view.storage()
+    driver.replicate_now()  # what the array's schedule would have done
+    driver.close()
+    return owner, base, servers
+
+
+def test_protect_captures_servers_and_volumes(protected, clouds):
+    owner, base, servers = protected
+    members = {m["instance_id"]: m for m in owner.get(base + "/members").json["members"]}
+    spec = members[servers["db"]]["spec"]
+    assert spec["name"] == "db" and spec["flavor"]["name"] == "m1.tiny"
+    assert spec["boot_volume"]["size_gb"] == 1
+    assert [v["size_gb"] for v in spec["data_volumes"]] == [2]
+    doc = owner.app.get(base + "/metadata",
+                        headers=helpers.fixtures.IDENTITIES["admin"]).json
+    assert len(doc["consistency_groups"][0]["volumes"]) == 4
+
+
+def test_test_failover_then_cleanup(protected, clouds, casts):
+    owner, base, servers = protected
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    before_a = (set(site_a.servers), set(site_a.volumes))
+    resp = owner.post(base + "/action", {"test_failover": {"auto_network": True}},
+                      status=202)
+    op_id = resp.json["operation"]["id"]
+    _run_all(casts)
+    op = _op(owner, op_id)
+    assert op["status"] == "completed", op
+    assert op["progress"] == 100 and op["steps_failed"] == []
+    assert "boot db" in op["steps_completed"] and "boot web" in op["steps_completed"]
+    # db (boot order 1) was up before web (boot order 2) was booted.
+    assert op["steps_completed"].index("boot db") < op["steps_completed"].index("boot web")
+    test_servers = [s for s in site_b.servers.values() if s.status == "ACTIVE"]
+    assert sorted(s.name for s in test_servers) == ["db", "web"]
+    assert len(op["result"]["members"]) == 2
+    for server in test_servers:
+        assert len(server.data["volumes"]) == 2  # boot + data volume attached
+    assert op["result"]["test_network"]["network_id"] in site_b.networks
+    # The running site is untouched.
+    assert (set(site_a.servers), set(site_a.volumes)) == before_a
+    assert all(site_a.servers[s].status == "ACTIVE" for s in servers.values())
+    pg = owner.get(base).json["protection_group"]
+    assert pg["status"] == "test_failed_over"
+
+    resp = owner.post(base + "/action", {"test_cleanup": {}}, status=202)
+    cleanup_id = resp.json["operation"]["id"]
+    _run_all(casts)
+    assert _op(owner, cleanup_id)["status"] == "completed"
+    assert [s for s in site_b.servers.values() if s.status != "DELETED"] == []
+    assert [v for v in site_b.volumes.values() if v.status != "deleted"] == []
+    assert op["result"]["test_network"]["network_id"] not in site_b.networks
+    assert owner.get(base).json["protection_group"]["status"] == "active"
+
+
+def test_failed_boot_rolls_back_everything(protected, clouds, casts):
+    owner, base, _ = protected
+    site_b = clouds["site-b"]
+    site_b.fail_builds(times=10)
+    resp = owner.post(base + "/action", {"test_failover": {"auto_network": True}},
+                      status=202)
+    _run_all(casts)
+    op = _op(owner, resp.json["operation"]["id"])
+    assert op["status"] == "rolled_back", op
+    assert op["steps_failed"] and "boot" in op["steps_failed"][0]["step"]
+    assert [s for s in site_b.servers.values() if s.status != "DELETED"] == []
+    assert [v for v in site_b.volumes.values() if v.status != "deleted"] == []
+    assert [n for n in site_b.networks.values() if n.name.startswith("protector-test")] == []
+    assert owner.get(base).json["protection_group"]["status"] == "active"
+
+
+def test_missing_network_mapping_fails_before_anything_is_touched(protected, clouds, casts):
+    owner, base, _ = protected
+    site_b = clouds["site-b"]
+    owner.put(base, {"network_mapping": {"private": "absent-net"}}, status=200)
+    resp = owner.post(base + "/action", {"test_failover": {}}, status=202)
+    _run_all(casts)
+    op = _op(owner, resp.json["operation"]["id"])
+    assert op["status"] == "rolled_back"
+    assert "mapped network absent-net is missing on site-b" in op["error_message"]
+    assert site_b.calls["create_volume"] == 0 and site_b.calls["boot_server"] == 0

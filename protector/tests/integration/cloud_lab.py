@@ -52,6 +52,8 @@ def _unavailable(name: str) -> str | None:
         try:
             url = sess.get_endpoint(service_type=service, interface=region.interface,
                                     region_name=region.region_name)
+            if not url:  # e.g. a Keystone-only lab site
+                return f"lab cloud {name!r} has no {service} endpoint"
             sess.get(url, authenticated=True, raise_exc=True, timeout=10)
         except (ks_exc.ClientException, ks_exc.http.HttpError) as err:
             if isinstance(err, ks_exc.http.HttpError) and err.http_status < 500:

@@ -83,14 +83,18 @@ class ListProtectionGroup(common.Lister):
         return common.listing(pgs, LONG_FIELDS if parsed_args.long else LIST_FIELDS)
 
 
-class ShowProtectionGroup(common.ShowOne):
-    """Show a protection group"""
+class _OnePG(common.ShowOne):
+    """A command about one protection group, named by its first argument."""
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument("pg", metavar="<protection-group>",
                             help="Protection group (name or ID)")
         return parser
+
+
+class ShowProtectionGroup(_OnePG):
+    """Show a protection group"""
 
     def take_action(self, parsed_args: argparse.Namespace) -> Any:
         return common.show(common.client(self).protection_groups.get(parsed_args.pg))
@@ -141,26 +145,18 @@ class DeleteProtectionGroup(common.Command):
                           "protection group", LOG)
 
 
-class SyncStatusProtectionGroup(common.ShowOne):
+class SyncStatusProtectionGroup(_OnePG):
     """Compare a protection group's metadata version with the peer site's"""
-
-    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        parser = super().get_parser(prog_name)
-        parser.add_argument("pg", metavar="<protection-group>",
-                            help="Protection group (name or ID)")
-        return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> Any:
         return common.show(common.client(self).protection_groups.sync_status(parsed_args.pg))
 
 
-class SyncForceProtectionGroup(common.ShowOne):
+class SyncForceProtectionGroup(_OnePG):
     """Push the authoritative copy of a protection group's metadata to both sites"""
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        parser.add_argument("pg", metavar="<protection-group>",
-                            help="Protection group (name or ID)")
         parser.add_argument("--source", metavar="<site>",
                             help="Site whose copy wins (name or ID; default: the site "
                                  "the protection group runs on now)")

@@ -23,12 +23,11 @@ from protector.sync import sites as sync_sites
 _CAST_FAILED = "Operation %s recorded; the engine will pick it up (cast failed: %s)"
 
 
-def _sites(context: Any, pg: Any, op_type: str) -> tuple[str, str]:
-    """(source, target): tests and failovers go away from where it runs now."""
+def _sites(pg: Any) -> tuple[str, str]:
+    """(source, target): every action goes from where the PG runs now to the
+    other site (test cleanup cleans that other site)."""
     other = (pg.secondary_site_id if pg.current_primary_site_id == pg.primary_site_id
              else pg.primary_site_id)
-    if op_type == states.OP_TEST_CLEANUP:
-        return pg.current_primary_site_id, other
     return pg.current_primary_site_id, other
 
 
@@ -49,7 +48,7 @@ def action(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> An
             raise exception.Conflict(reason=f"protection group {pg.name} changed state "
                                             "meanwhile; another operation started first")
     service.modify(req.context, pg, begin)
-    source, target = _sites(req.context, pg, op_type)
+    source, target = _sites(pg)
     op = op_db.create(req.context, {
         "project_id": pg.project_id, "protection_group_id": pg.id,
         "operation_type": op_type, "status": states.OP_PENDING, "parameters": params,

@@ -41,10 +41,11 @@ OP_FAILOVER = "failover"
 OP_REPROTECT = "reprotect"
 OP_FAILBACK = "failback"
 OP_SYNC = "sync"
-# Putting new members under replication; it changes no PG state.
+# Putting members under replication and taking them out; no PG state change.
 OP_PROTECT = "protect"
+OP_UNPROTECT = "unprotect"
 OPERATION_TYPES = (OP_TEST_FAILOVER, OP_TEST_CLEANUP, OP_FAILOVER, OP_REPROTECT,
-                   OP_FAILBACK, OP_SYNC, OP_PROTECT)
+                   OP_FAILBACK, OP_SYNC, OP_PROTECT, OP_UNPROTECT)
 
 # Operation states.
 OP_PENDING = "pending"

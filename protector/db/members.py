@@ -58,3 +58,10 @@ def delete(context: Any, pg_id: str, member_id: str) -> None:
     with session.writer(context) as s:
         s.delete(_get(s, pg_id, member_id))
         protection_groups.bump_version(s, pg_id)
+
+
+def has_volumes(context: Any, member_id: str) -> bool:
+    """Whether any of the member's volumes were put under protection."""
+    with session.reader(context) as s:
+        return s.execute(select(models.CGVolume.id).where(
+            models.CGVolume.member_id == member_id).limit(1)).first() is not None

@@ -21,6 +21,21 @@ from protector.sync import sites as sync_sites
 
 V1_1 = microversions.V1_1_MAPPINGS_BOOT_ORDER
 ADDING = "adding"
+REMOVING = "removing"
+
+
+def _start(req: dispatch.Request, pg: Any, op_type: str, member_id: str) -> None:
+    """Record a member operation and cast it (the sweeper starts it if the
+    cast is lost)."""
+    op = op_db.create(req.context, {
+        "project_id": pg.project_id, "protection_group_id": pg.id,
+        "operation_type": op_type, "status": states.OP_PENDING,
+        "parameters": {"member_id": member_id},
+        "source_site_id": pg.current_primary_site_id})
+    try:
+        rpcapi.EngineAPI().run_operation(req.context, op.id)
+    except Exception as exc:  # noqa: BLE001 - the sweeper starts pending operations
+        dispatch.LOG.warning("Operation %s recorded; cast failed: %s", op.id, exc)
 
 
 def _editable(pg: Any) -> None:
@@ -58,14 +73,7 @@ def create(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> An
         "status": ADDING,
     }))
     # The engine captures the server and puts its volumes under replication.
-    op = op_db.create(req.context, {
-        "project_id": pg.project_id, "protection_group_id": pg.id,
-        "operation_type": states.OP_PROTECT, "status": states.OP_PENDING,
-        "parameters": {"member_id": member.id}, "source_site_id": here.id})
-    try:
-        rpcapi.EngineAPI().run_operation(req.context, op.id)
-    except Exception as exc:  # noqa: BLE001 - the sweeper starts pending operations
-        dispatch.LOG.warning("Operation %s recorded; cast failed: %s", op.id, exc)
+    _start(req, pg, states.OP_PROTECT, member.id)
     return dispatch.json_response({"member": view.show(member, req.api_version)},
                                   status=201)
 
@@ -89,8 +97,19 @@ def update(req: dispatch.Request, project_id: str, pg_id: str, member_id: str,
 
 
 def delete(req: dispatch.Request, project_id: str, pg_id: str, member_id: str) -> Any:
+    """A member whose volumes are protected leaves through the engine (202):
+    its volumes come out of the array container and the Cinder group first.
+    One with nothing protected yet is removed at once (204)."""
     pg = pg_api.lookup(req, project_id, pg_id, rules.DELETE)
     _editable(pg)
-    db.get(req.context, pg.id, member_id)
-    service.modify(req.context, pg, lambda: db.delete(req.context, pg.id, member_id))
-    return dispatch.json_response(None, status=204)
+    member = db.get(req.context, pg.id, member_id)
+    if not db.has_volumes(req.context, member.id):
+        service.modify(req.context, pg, lambda: db.delete(req.context, pg.id, member.id))
+        return dispatch.json_response(None, status=204)
+    if member.status == REMOVING:
+        raise exception.Conflict(reason=f"member {member_id} is being removed already")
+    member = service.modify(req.context, pg, lambda: db.update(
+        req.context, pg.id, member.id, {"status": REMOVING}))
+    _start(req, pg, states.OP_UNPROTECT, member.id)
+    return dispatch.json_response({"member": view.show(member, req.api_version)},
+                                  status=202)

@@ -7,6 +7,7 @@ from protector.api import dispatch, microversions, validation
 from protector.api.v1 import common
 from protector.api.v1.schemas import protection_groups as schema
 from protector.api.v1.views import protection_groups as view
+from protector.db import members as members_db
 from protector.db import models
 from protector.db import protection_groups as db
 from protector.db import sites as sites_db
@@ -98,5 +99,8 @@ def update(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> An
 def delete(req: dispatch.Request, project_id: str, pg_id: str) -> Any:
     pg = lookup(req, project_id, pg_id, rules.DELETE)
     states.pg_transition(pg.name, pg.status, states.DELETE)
+    if members_db.list_(req.context, pg.id, filters={}, limit=1):
+        raise exception.Conflict(reason=f"protection group {pg.name} has members; remove "
+                                        "them first (openstack protector member remove)")
     service.delete_pg(req.context, pg)
     return dispatch.json_response(None, status=204)

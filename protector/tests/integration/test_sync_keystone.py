@@ -1,14 +1,20 @@
 """Two protector sites, each behind its own real Keystone: a tenant mapping
-made on site-a appears mirrored on site-b, and a protection group made and
+made on site-a appears mirrored on site-b; a protection group made and
 changed on site-a appears on site-b with the same version (the peer is
-found in site-b's catalog and reached with its protector service user)."""
+found in site-b's catalog and reached with its protector service user);
+with site-b's protector down changes are refused, and sync-force brings
+both back to one version when it returns."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
+from protector.lab import config, procs, protector_site
 from protector.tests.integration.helpers import Openstack
+
+REACHABILITY_CACHE = 5  # [peer] reachability_cache_seconds, the default
 
 
 def _project(openstack: Openstack, cloud: str) -> str:
@@ -49,6 +55,28 @@ def test_metadata_reaches_the_other_site(openstack: Openstack,
                            name, "-f", "json")
         assert (status["status"], status["local_version"], status["peer_version"]) == \
             ("IN_SYNC", 2, 2)
+
+        # site-b's protector goes away: changes on site-a are refused, nothing changes.
+        site_b = config.SITES["b"]
+        procs.stop(site_b, "protector-api")
+        time.sleep(REACHABILITY_CACHE + 1)
+        refused = openstack("site-a-demo", "protector", "protection-group", "set", name,
+                            "--description", "while site-b is down", check=False)
+        assert refused.returncode != 0
+        assert "site-b is unreachable" in refused.stderr and "sync-force" in refused.stderr
+        here = openstack("site-a-demo", "protector", "protection-group", "show", name,
+                         "-f", "json")
+        assert (here["metadata_version"], here["description"]) == (2, "changed on site-a")
+        down = openstack("site-a-demo", "protector", "protection-group", "sync-status",
+                         name, "-f", "json")
+        assert down["status"] == "UNREACHABLE"
+
+        # site-b returns: sync-force makes both copies one version, IN_SYNC.
+        protector_site.up(site_b)
+        forced = openstack("site-a-demo", "protector", "protection-group", "sync-force",
+                           name, "-f", "json")
+        assert (forced["status"], forced["local_version"], forced["peer_version"]) == \
+            ("IN_SYNC", 3, 3)
     finally:
         if pg_id:
             openstack("site-a-demo", "protector", "protection-group", "delete", pg_id)

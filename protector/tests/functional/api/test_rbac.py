@@ -25,7 +25,8 @@ PROJECT_RULES = {
     "protector:protection_groups:create": ("post", "/v1/{p}/protection-groups",
                                            helpers.pg_body("pg2")),
     "protector:protection_groups:update": ("put", PG, {"description": "x"}),
-    "protector:protection_groups:delete": ("delete", PG, None),
+    "protector:protection_groups:delete": ("delete", "/v1/{p}/protection-groups/pg-empty",
+                                           None),
     "protector:members:index": ("get", PG + "/members", None),
     "protector:members:create": ("post", PG + "/members",
                                  {"instance_id": "0b5d2a6e-1f7c-4f43-8e0a-5c2b9d3e4f61"}),
@@ -84,6 +85,7 @@ def world(policy_source, sqlite_api, monkeypatch):
                    f"{fixtures.OWNER_PROJECT}").json["tenant_mappings"][0]
     owner = sqlite_api["owner"]
     helpers.make_pg(owner)
+    helpers.make_pg(owner, "pg-empty")
     base = f"/v1/{owner.project}/protection-groups/pg1"
     owner.post(base + "/members", {"instance_id": SERVER}, status=201)
     owner.post(base + "/policy", helpers.POLICY, status=201)

@@ -135,3 +135,37 @@ def test_missing_network_mapping_fails_before_anything_is_touched(protected, clo
     assert op["status"] == "rolled_back"
     assert "mapped network absent-net is missing on site-b" in op["error_message"]
     assert site_b.calls["create_volume"] == 0 and site_b.calls["boot_server"] == 0
+
+
+def test_member_removal_unprotects_and_pg_delete_waits_for_it(protected, clouds, casts):
+    owner, base, servers = protected
+    resp = owner.delete(base, status=409)
+    assert "remove them first" in resp.json["error"]["message"]
+    members = {m["instance_id"]: m for m in owner.get(base + "/members").json["members"]}
+    db_member = members[servers["db"]]
+    view_before = resources.load(_last_op(owner), context.get_admin_context().to_dict())
+    driver = view_before.storage()
+    protected_names = set(driver.list_volumes())
+    driver.close()
+    assert len(protected_names) == 4
+
+    resp = owner.delete(base + f"/members/{db_member['id']}", status=202)
+    assert resp.json["member"]["status"] == "removing"
+    owner.delete(base + f"/members/{db_member['id']}", status=409)
+    (op_id,) = casts
+    _run_all(casts)
+    assert _op(owner, op_id)["status"] == "completed"
+    owner.get(base + f"/members/{db_member['id']}", status=404)
+    driver = view_before.storage()
+    left = set(driver.list_volumes())
+    driver.close()
+    assert len(left) == 2 and left < protected_names
+    doc = owner.app.get(base + "/metadata",
+                        headers=helpers.fixtures.IDENTITIES["admin"]).json
+    assert len(doc["members"]) == 1
+    assert len(doc["consistency_groups"][0]["volumes"]) == 2
+
+
+def _last_op(owner):
+    ops = owner.get(f"/v1/{owner.project}/operations").json["operations"]
+    return ops[-1]["id"]

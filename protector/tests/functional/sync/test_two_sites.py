@@ -143,6 +143,9 @@ def test_two_sites_stay_equal(two_sites):
         == 200
     assert b.call("GET", base_b).json()["protection_group"]["description"] == "again"
 
-    # Deleting on site-a deletes on site-b.
+    # Removing the member, then deleting on site-a, deletes on site-b.
+    member = "8d3c0f0e-6a43-4e8f-9f7e-3b1b7a1d2c40"
+    assert a.call("DELETE", f"{base_a}/members/{member}", headers=OWNER).status_code == 204
+    assert b.call("GET", base_b + "/members").json()["members"] == []
     assert a.call("DELETE", base_a, headers=OWNER).status_code == 204
     assert b.call("GET", base_b).status_code == 404

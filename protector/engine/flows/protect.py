@@ -13,7 +13,8 @@ ADDING = "adding"
 
 
 def get_flow(operation_id: str) -> linear_flow.Flow:
-    """Build the protect flow of ``operation_id``: for every member still
+    """Build the protect flow of ``operation_id``: first the PG's array
+    container and Cinder group (once), then for every member still
     ``adding``, in parallel:
 
     1. capture its server's spec on the site the PG runs on;
@@ -34,7 +35,8 @@ def get_flow(operation_id: str) -> linear_flow.Flow:
             protection.CheckVolumeTypes(member.id, name=f"check volume types of {label}"),
             protection.ProtectVolumes(member.id, name=f"protect volumes of {label}"),
             protection.MarkProtected(member.id, name=f"mark {label} protected")))
-    return linear_flow.Flow(f"protect-{operation_id}-all").add(flow)
+    return linear_flow.Flow(f"protect-{operation_id}-all").add(
+        protection.EnsureContainers(name="ensure array container and Cinder group"), flow)
 
 
 def settle(context: Any, op: Any, outcome: str) -> None:

@@ -96,16 +96,11 @@ class ProtectVolumes(task.Task):
                          "image_name": image})
         driver = view.storage()
         try:
-            container = driver.ensure_replication()
             driver.add_volumes(refs)
         finally:
             driver.close()
         groups = storage_factory.get_consistency_group_api() or source.consistency_groups()
-        cg = _consistency_group(view, container.name)
-        if cg.cinder_group_id is None:
-            made = groups.create_group(f"protector-{view.pg.name}", view.pg.volume_type,
-                                       project_id=view.pg.project_id)
-            cg = _update_cg(view, cg.id, {"cinder_group_id": made.id})
+        cg = _consistency_group(view, None)
         groups.add_volumes(cg.cinder_group_id, [v.volume_id for v in spec.volumes])
         with session.writer(view.context) as s:
             known = {v.volume_id for v in s.get(models.ConsistencyGroup, cg.id).volumes}
@@ -127,7 +122,7 @@ class ProtectVolumes(task.Task):
                 s.delete(vol)
 
 
-def _consistency_group(view: resources.OperationView, array_name: str
+def _consistency_group(view: resources.OperationView, array_name: str | None
                        ) -> models.ConsistencyGroup:
     site = view.pg.current_primary_site_id
     with session.writer(view.context) as s:
@@ -148,6 +143,26 @@ def _update_cg(view: resources.OperationView, cg_id: str, values: dict[str, Any]
         for key, value in values.items():
             setattr(cg, key, value)
         return cg
+
+
+class EnsureContainers(task.Task):
+    """Once per protect operation, before the members: the array container
+    and the PG's Cinder group, so parallel members never race to make them."""
+
+    def execute(self, operation_id: str, context: dict) -> None:
+        view = resources.load(operation_id, context)
+        driver = view.storage()
+        try:
+            container = driver.ensure_replication()
+        finally:
+            driver.close()
+        cg = _consistency_group(view, container.name)
+        if cg.cinder_group_id is None:
+            groups = (storage_factory.get_consistency_group_api()
+                      or view.cloud(view.source).consistency_groups())
+            made = groups.create_group(f"protector-{view.pg.name}", view.pg.volume_type,
+                                       project_id=view.pg.project_id)
+            _update_cg(view, cg.id, {"cinder_group_id": made.id})
 
 
 class MarkProtected(task.Task):

@@ -52,6 +52,12 @@ class NotFound(ProtectorException):
     code = 404
 
 
+class TrustNotFound(NotFound):
+    message = ("No trust for project %(project)s on this site: no user of the project "
+               "has called protector here yet; run any 'openstack protector' command "
+               "against this site once")
+
+
 class SiteNotFound(NotFound):
     message = "Site %(site)s could not be found."
 

@@ -59,8 +59,11 @@ OPERATION_STATES = (OP_PENDING, OP_RUNNING, OP_COMPLETED, OP_FAILED,
 OP_FINAL = frozenset({OP_COMPLETED, OP_FAILED, OP_ROLLED_BACK})
 
 # PG events. An operation of type T fires T to start, then one of
-# done / partial / failed / rolled_back when it ends.
+# done / partial / failed / rolled_back when it ends. A reprotect ends with
+# done_home / failed_home when the PG runs on its own primary site.
 DONE = "done"
+DONE_HOME = "done_home"
+FAILED_HOME = "failed_home"
 PARTIAL = "partial"
 FAILED = "failed"
 ROLLED_BACK = "rolled_back"
@@ -83,8 +86,12 @@ _PG_TRANSITIONS = (
     (FAILING_OVER, FAILED, ERROR),
     (FAILED_OVER, OP_REPROTECT, REPROTECTING),
     (FAILED_OVER_PARTIAL, OP_REPROTECT, REPROTECTING),
+    (ACTIVE, OP_REPROTECT, REPROTECTING),   # a failback whose reprotect failed
     (REPROTECTING, DONE, FAILED_OVER),
     (REPROTECTING, FAILED, FAILED_OVER),
+    (REPROTECTING, ROLLED_BACK, FAILED_OVER),
+    (REPROTECTING, DONE_HOME, ACTIVE),
+    (REPROTECTING, FAILED_HOME, ACTIVE),
     (FAILED_OVER, OP_FAILBACK, FAILING_BACK),
     (FAILED_OVER_PARTIAL, OP_FAILBACK, FAILING_BACK),
     (FAILING_BACK, DONE, ACTIVE),

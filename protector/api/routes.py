@@ -2,8 +2,9 @@
 
 ``{project_id}`` is the project of the Keystone catalog endpoint
 (/v1/%(tenant_id)s). Sites and tenant mappings are admin resources that
-ignore it, so /v1/admin/sites works as well. ``metadata`` and ``mirror``
-are called by the peer site's protector (cross-site sync).
+ignore it, so /v1/admin/sites works as well. ``metadata``, ``mirror`` and
+``trust`` are called by the peer site's protector (cross-site sync, and
+the engine acting in this site's cloud).
 """
 
 from protector.api.v1 import (
@@ -55,4 +56,5 @@ ROUTES = {
     _P + "/operations/{operation_id}": {"GET": operations.show},
 
     _P + "/health": {"GET": health.show},
+    _P + "/trust": {"GET": sync.show_trust},
 }

@@ -128,6 +128,10 @@ class PeerClient:
         return self._call("PUT", f"/{project_id}/protection-groups/{document['id']}/"
                                  f"metadata{query}", json=document)
 
+    def get_trust(self, project_id: str) -> dict:
+        """The trust ``project_id`` (a project of the peer) granted there."""
+        return self._call("GET", f"/{project_id}/trust")["trust"]
+
     # Tenant mappings --------------------------------------------------------
     def put_tenant_mapping(self, mapping_id: str, mirror: dict) -> dict:
         return self._call("PUT", f"/admin/tenant-mappings/{mapping_id}/mirror", json=mirror)

@@ -18,6 +18,7 @@ class FakePeerSite:
         self.refuse_writes = False
         self.documents: dict[str, tuple[str, dict]] = {}   # pg id -> (project, doc)
         self.mirrors: dict[str, dict] = {}                  # mapping id -> mirror
+        self.trusts: dict[str, str] = {}                    # project -> trust id
 
 
 class FakePeerClient:
@@ -55,6 +56,13 @@ class FakePeerClient:
             return {"id": document["id"], "result": "deleted", "metadata_version": version}
         self.store.documents[document["id"]] = (project_id, copy.deepcopy(document))
         return {"id": document["id"], "result": "applied", "metadata_version": version}
+
+    def get_trust(self, project_id: str) -> dict:
+        self._up()
+        if project_id not in self.store.trusts:
+            raise peer_client.PeerError(404, f"site {self.site.name}: no trust for "
+                                             f"project {project_id}")
+        return {"project_id": project_id, "trust_id": self.store.trusts[project_id]}
 
     def put_tenant_mapping(self, mapping_id: str, mirror: dict) -> None:
         self._up()

@@ -17,12 +17,15 @@ from keystoneclient.v3 import client as ks_client
 from oslo_log import log
 
 from protector import exception
+from protector.clients import keystone, peer
 from protector.conf import CONF, keystone_authtoken
 from protector.db import trusts as trusts_db
+from protector.sync import sites
 
 LOG = log.getLogger(__name__)
 _known: set[str] = set()
 _service_user: dict[str, str] = {}
+_peer_trusts: dict[str, str] = {}  # "<site id>/<project>" -> trust id there
 _lock = threading.Lock()
 
 
@@ -103,8 +106,15 @@ def ensure_trust(context: Any, user_auth: Any) -> None:
     LOG.info("Created trust %s for project %s (roles %s)", trust.id, project_id, roles)
 
 
-def trust_session(context: Any, project_id: str) -> ks_session.Session:
-    """A session that acts in ``project_id`` as its trustor, through the trust."""
+def trust_session(context: Any, project_id: str, site: Any = None) -> ks_session.Session:
+    """A session that acts in ``project_id`` as its trustor, through the trust.
+
+    For the peer site (``site`` not this one) the trust lives in the peer's
+    Keystone and database: the peer's protector tells its id, and it is
+    redeemed there with the service credentials of the site record.
+    """
+    if site is not None and site.id != sites.local_site(context).id:
+        return _peer_trust_session(site, project_id)
     trust = trusts_db.get(context, project_id)
     if trust is None:
         raise TrustError(reason=f"project {project_id} has no trust yet; a user of the "
@@ -113,8 +123,27 @@ def trust_session(context: Any, project_id: str) -> ks_session.Session:
                               timeout=CONF.service_credentials.timeout)
 
 
+def _peer_trust_session(site: Any, project_id: str) -> ks_session.Session:
+    key = f"{site.id}/{project_id}"
+    with _lock:
+        trust_id = _peer_trusts.get(key)
+    if trust_id is None:
+        try:
+            trust_id = peer.get_client(site).get_trust(project_id)["trust_id"]
+        except peer.PeerError as exc:
+            raise TrustError(reason=f"site {site.name}: {exc}") from exc
+        with _lock:
+            _peer_trusts[key] = trust_id
+    creds = keystone.site_credentials(site)
+    auth = identity.Password(auth_url=creds["auth_url"], username=creds["username"],
+                             password=creds["password"],
+                             user_domain_name=creds["user_domain_name"], trust_id=trust_id)
+    return ks_session.Session(auth=auth, timeout=CONF.service_credentials.timeout)
+
+
 def forget() -> None:
     """Drop the in-process caches (tests; a changed service user)."""
     with _lock:
         _known.clear()
         _service_user.clear()
+        _peer_trusts.clear()

@@ -81,7 +81,7 @@ def cloud_for(site: Any, project_id: str, context: Any, *,
         return _provider(site, project_id, context)
     from protector.clients import trusts
     from protector.cloud import sdk
-    session = trusts.trust_session(context, project_id)
+    session = trusts.trust_session(context, project_id, site)
     admin: list[VolumeAPI] = []
 
     def admin_volume() -> VolumeAPI:

@@ -14,6 +14,14 @@ opts = [
     cfg.IntOpt("max_workers", default=16, min=1,
                help="Threads one operation uses for steps that can run in "
                     "parallel (per-server steps, array copies)."),
+    cfg.IntOpt("max_concurrent_builds", default=10, min=1,
+               help="Server builds (boot until ACTIVE) one engine process runs at "
+                    "the same time on one site; keep it at or below Nova's "
+                    "max_concurrent_builds times the compute hosts that serve the "
+                    "PG's flavors."),
+    cfg.IntOpt("max_concurrent_volume_calls", default=8, min=1,
+               help="Cinder manage, unmanage and delete calls one engine process "
+                    "runs at the same time on one site."),
     cfg.IntOpt("lease_seconds", default=60, min=2,
                help="How long an engine owns an operation without renewing; "
                     "after that another engine resumes or rolls it back."),

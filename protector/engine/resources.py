@@ -63,6 +63,31 @@ class OperationView:
     def cloud(self, site: models.Site) -> cloud_base.Cloud:
         return cloud_base.cloud_for(site, self.project_on(site), self.context)
 
+    def _directed(self, mapping: dict[str, str]) -> dict[str, str]:
+        """A PG mapping reads primary -> secondary; going back, it is inverted."""
+        if self.source.id == self.pg.primary_site_id:
+            return dict(mapping or {})
+        return {v: k for k, v in (mapping or {}).items()}
+
+    def network_mapping(self) -> dict[str, str]:
+        """The PG's network mapping in this operation's direction, overridden
+        by the request's."""
+        return {**self._directed(self.pg.network_mapping),
+                **self.params.get("network_mapping", {})}
+
+    def flavor_mapping(self) -> dict[str, str]:
+        return {**self._directed(self.pg.flavor_mapping),
+                **self.params.get("flavor_mapping", {})}
+
+    @property
+    def committed(self) -> bool:
+        """Past the point of no return: the PG runs on the target now, so
+        reverting earlier steps would destroy the running copy."""
+        return bool((self.op.result or {}).get("committed"))
+
+    def site_cg(self, site_id: str) -> models.ConsistencyGroup | None:
+        return next((cg for cg in self.pg.consistency_groups if cg.site_id == site_id), None)
+
     def member(self, member_id: str) -> models.Member:
         return next(m for m in self.pg.members if m.id == member_id)
 
@@ -102,6 +127,10 @@ class OperationView:
             arrays = arrays.reversed()
         target_volumes = target_cloud.target_volumes() if target_cloud else None
         return storage_factory.get_driver(group, arrays, target_volumes=target_volumes)
+
+
+def committed(operation_id: str, context: dict[str, Any] | None) -> bool:
+    return load(operation_id, context).committed
 
 
 def load(operation_id: str, context: dict[str, Any] | None = None) -> OperationView:

@@ -10,11 +10,12 @@ IMPORT = "protector:sync:import"
 rules = [
     policy.DocumentedRuleDefault(
         IMPORT, base.RULE_ADMIN,
-        "Read or write a protection group document or a tenant-mapping mirror "
-        "(called by the peer site's protector).",
+        "Read or write a protection group document or a tenant-mapping mirror, "
+        "or read a project's trust (called by the peer site's protector).",
         [{"method": "GET", "path": "/v1/{project_id}/protection-groups/{pg}/metadata"},
          {"method": "PUT", "path": "/v1/{project_id}/protection-groups/{pg}/metadata"},
-         {"method": "PUT", "path": "/v1/{project_id}/tenant-mappings/{id}/mirror"}]),
+         {"method": "PUT", "path": "/v1/{project_id}/tenant-mappings/{id}/mirror"},
+         {"method": "GET", "path": "/v1/{project_id}/trust"}]),
 ]
 
 

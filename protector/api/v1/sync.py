@@ -8,6 +8,7 @@ from protector.api import dispatch, validation
 from protector.api.v1 import protection_groups as pg_api
 from protector.api.v1.schemas import sync as schema
 from protector.db import protection_groups as pg_db
+from protector.db import trusts as trusts_db
 from protector.policies import protection_groups as pg_rules
 from protector.policies import sync as rules
 from protector.sync import document, service
@@ -23,6 +24,18 @@ def sync_force(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -
     pg = pg_api.lookup(req, project_id, pg_id, pg_rules.SYNC_FORCE)
     result = service.force(req.context, pg, body.get("source"))
     return dispatch.json_response({"sync_status": result})
+
+
+def show_trust(req: dispatch.Request, project_id: str) -> Any:
+    """The project's trust here, for the peer's engine to act in this site's
+    cloud (it redeems it with this site's service credentials)."""
+    policy.authorize(req.context, rules.IMPORT, {"project_id": project_id})
+    trust = trusts_db.get(req.context, project_id)
+    if trust is None:
+        raise exception.TrustNotFound(project=project_id)
+    return dispatch.json_response({"trust": {
+        "project_id": trust.project_id, "trust_id": trust.trust_id,
+        "trustee_user_id": trust.trustee_user_id, "roles": trust.roles}})
 
 
 def export_metadata(req: dispatch.Request, project_id: str, pg_id: str) -> Any:

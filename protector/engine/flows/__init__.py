@@ -13,6 +13,9 @@ from protector import exception, states
 FACTORIES = {
     states.OP_TEST_FAILOVER: "protector.engine.flows.test_failover:get_flow",
     states.OP_TEST_CLEANUP: "protector.engine.flows.test_cleanup:get_flow",
+    states.OP_FAILOVER: "protector.engine.flows.failover:get_flow",
+    states.OP_FAILBACK: "protector.engine.flows.failover:get_flow",
+    states.OP_REPROTECT: "protector.engine.flows.reprotect:get_flow",
     states.OP_PROTECT: "protector.engine.flows.protect:get_flow",
     states.OP_UNPROTECT: "protector.engine.flows.unprotect:get_flow",
 }

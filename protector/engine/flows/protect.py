@@ -6,6 +6,7 @@ from taskflow.patterns import linear_flow, unordered_flow
 
 from protector import states
 from protector.db import members as member_db
+from protector.db import operations as op_db
 from protector.engine import pg_status, resources
 from protector.engine.tasks import protection
 
@@ -25,11 +26,20 @@ def get_flow(operation_id: str) -> linear_flow.Flow:
     4. mark the member protected.
     """
     view = resources.load(operation_id)
+    # A resumed flow must be the same flow: the members are the ones that
+    # were being added when it was first built.
+    chosen = view.params.get("member_ids")
+    if chosen is None:
+        chosen = [m.id for m in view.pg.members if m.status == ADDING]
+        op_db.update(view.context, operation_id,
+                     {"parameters": {**view.params, "member_ids": chosen}})
     flow = unordered_flow.Flow(f"protect-{operation_id}")
     for member in view.pg.members:
-        if member.status != ADDING:
+        if member.id not in chosen:
             continue
-        label = member.instance_name or member.instance_id
+        # The server id, not its name: capture sets the name, and a resumed
+        # flow must rebuild with the same step names.
+        label = member.instance_id
         flow.add(linear_flow.Flow(f"protect {label}").add(
             protection.CaptureServer(member.id, name=f"capture {label}"),
             protection.CheckVolumeTypes(member.id, name=f"check volume types of {label}"),

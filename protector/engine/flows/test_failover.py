@@ -1,10 +1,11 @@
 """Test failover: the PG's servers started on its DR site from a replicated
 recovery point, the running site and its replication left untouched."""
 
-from taskflow.patterns import linear_flow, unordered_flow
+from taskflow.patterns import linear_flow
 
 from protector.engine import resources
-from protector.engine.tasks import checks, network, records, servers, volumes
+from protector.engine.flows import rebuild
+from protector.engine.tasks import checks, network, records
 
 
 def get_flow(operation_id: str) -> linear_flow.Flow:
@@ -28,18 +29,6 @@ def get_flow(operation_id: str) -> linear_flow.Flow:
     flow.add(checks.CheckTarget(name="check target site"),
              checks.PickRecoveryPoint(name="pick recovery point"),
              network.CreateTestNetwork(name="create test network"))
-    copies = unordered_flow.Flow("volumes")
-    for member in members:
-        label = member.instance_name or member.instance_id
-        copies.add(linear_flow.Flow(f"volumes of {label}").add(
-            volumes.MaterialiseVolumes(member.id, name=f"copy volumes of {label}"),
-            volumes.ManageVolumes(member.id, name=f"manage volumes of {label}")))
-    flow.add(copies)
-    for index, group in enumerate(groups, start=1):
-        boots = unordered_flow.Flow(f"boot group {index}")
-        for member in group:
-            label = member.instance_name or member.instance_id
-            boots.add(servers.BootServer(member.id, name=f"boot {label}"))
-        flow.add(boots)
+    rebuild.add_rebuild(flow, groups, test_network=True)
     flow.add(records.RecordTestResources([m.id for m in members]))
     return flow

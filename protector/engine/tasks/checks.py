@@ -38,8 +38,7 @@ class CheckTarget(task.Task):
         if problems:
             raise exception.Conflict(reason="; ".join(problems))
         target = view.cloud(view.target)
-        flavors = {**view.pg.flavor_mapping, **view.params.get("flavor_mapping", {})}
-        networks = {**view.pg.network_mapping, **view.params.get("network_mapping", {})}
+        flavors, networks = view.flavor_mapping(), view.network_mapping()
         for member in members:
             spec = ServerSpec.from_dict(member.spec)
             flavor = mapped(flavors, spec.flavor.name, spec.flavor.id) or spec.flavor.name
@@ -87,3 +86,38 @@ class PickRecoveryPoint(task.Task):
         finally:
             driver.close()
         return {"name": chosen.name, "created": chosen.created.isoformat()}
+
+
+class CheckStandby(task.Task):
+    """Reprotect needs the site the PG left back: its cloud answers and
+    both arrays and the link between them are up."""
+
+    def execute(self, operation_id: str, context: dict) -> None:
+        view = resources.load(operation_id, context)
+        running = view.pg.current_primary_site_id
+        if view.site_cg(running) is None:
+            raise exception.Conflict(reason=f"protection group {view.pg.name} has no "
+                                            "volumes recorded where it runs; nothing to "
+                                            "reprotect")
+        if view.pg.policy is None:
+            raise exception.Conflict(reason="no replication policy")
+        other = next(s for sid, s in view.sites.items()
+                     if sid in (view.pg.primary_site_id, view.pg.secondary_site_id)
+                     and sid != running)
+        try:
+            view.cloud(other).volume.volume_types()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not back yet"
+            raise exception.Conflict(reason=f"site {other.name} does not answer yet "
+                                            f"({exc}); reprotect when it is back") from exc
+        driver = view.storage()
+        try:
+            report = driver.check_connectivity()
+        finally:
+            driver.close()
+        if not report.ok:
+            down = [s.endpoint for s in (report.source, report.target) if not s.reachable]
+            raise exception.Conflict(
+                reason="replication link is not connected"
+                       + (f" (unreachable: {', '.join(down)})" if down else
+                          f" (link {report.link_status})")
+                       + "; reprotect when both arrays are back")

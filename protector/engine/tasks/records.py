@@ -1,11 +1,24 @@
-"""Write what an operation made onto its row (what test cleanup removes)."""
+"""Write what an operation made onto the records: the test's resources on
+its operation row (what test cleanup removes), a failover's new servers and
+volumes on the protection group."""
 
 from typing import Any
 
 from taskflow import task
 
+from protector import exception
+from protector.db import models, session
 from protector.db import operations as op_db
-from protector.engine import resources
+from protector.engine import pg_status, resources
+from protector.engine.tasks import protection
+
+# A consistency group whose volumes are known but not replicated yet.
+UNPROTECTED = "unprotected"
+
+
+class NothingToProtect(exception.Conflict):
+    message = ("protection group %(pg)s has no volumes recorded where it runs now; "
+               "fail it over first")
 
 
 class RecordTestResources(task.Task):
@@ -24,3 +37,68 @@ class RecordTestResources(task.Task):
             "members": {m: {"server_id": kwargs[f"server-{m}"],
                             "volume_ids": sorted(kwargs[f"volumes-{m}"].values())}
                         for m in self.member_ids}}})
+
+
+class SwitchPrimary(task.Task):
+    """The point of no return: the members become the servers and volumes
+    just built on the target, the target becomes the site the PG runs on,
+    and the operation is marked committed, all in one transaction; then the
+    new document goes to the peer (or, with the peer down, waits for
+    sync-force). Steps before this one no longer revert once it is done."""
+
+    def __init__(self, member_ids: list[str]) -> None:
+        super().__init__(name="switch primary site", requires=(
+            "operation_id", "context", "recovery_point",
+            *(f"server-{m}" for m in member_ids), *(f"volumes-{m}" for m in member_ids)))
+        self.member_ids = member_ids
+
+    def execute(self, operation_id: str, context: dict, recovery_point: dict,
+                **kwargs: Any) -> None:
+        view = resources.load(operation_id, context)
+        if view.committed:
+            return
+        servers = {m: kwargs[f"server-{m}"] for m in self.member_ids}
+        volumes = {m: kwargs[f"volumes-{m}"] for m in self.member_ids}
+        compute = view.cloud(view.target).compute
+        specs = {m: compute.capture_server(sid).to_dict() for m, sid in servers.items()}
+        source, target = view.source.id, view.target.id
+
+        def apply() -> None:
+            with session.writer(view.context) as s:
+                pg = s.get(models.ProtectionGroup, view.pg.id)
+                cgs = {cg.site_id: cg for cg in pg.consistency_groups}
+                new = cgs.get(target)
+                if new is None:
+                    new = models.ConsistencyGroup(protection_group_id=pg.id, site_id=target)
+                    pg.consistency_groups.append(new)
+                new.status, new.cinder_group_id, new.backend_group_name = \
+                    UNPROTECTED, None, None
+                new.volumes.clear()
+                for row in cgs[source].volumes:
+                    if row.member_id not in volumes:
+                        continue
+                    made = volumes[row.member_id][row.volume_id]
+                    row.peer_volume_id = made
+                    new.volumes.append(models.CGVolume(
+                        member_id=row.member_id, volume_id=made,
+                        array_volume_name=protection.array_volume_name(made),
+                        peer_volume_id=row.volume_id, bootable=row.bootable,
+                        device_name=row.device_name, size_gb=row.size_gb,
+                        volume_type=row.volume_type, image_name=row.image_name))
+                for member in pg.members:
+                    if member.id in servers:
+                        member.instance_id = servers[member.id]
+                        member.spec = specs[member.id]
+                pg.current_primary_site_id = target
+                pg.metadata_version += 1
+                op = s.get(models.Operation, operation_id)
+                op.result = {**(op.result or {}), "committed": True,
+                             "recovery_point": recovery_point,
+                             "members": {m: {"server_id": servers[m],
+                                             "volume_ids": sorted(volumes[m].values())}
+                                         for m in self.member_ids}}
+        pg_status.apply(view.context, view.pg.id, apply)
+
+    def revert(self, *args: Any, **kwargs: Any) -> None:
+        """Nothing: the switch is one transaction, so a failed switch left
+        nothing to undo, and a done one is never undone."""

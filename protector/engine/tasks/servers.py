@@ -6,18 +6,22 @@ from taskflow import task
 
 from protector import exception
 from protector.cloud.compute import NIC, ServerSpec
-from protector.engine import resources
+from protector.engine import limits, resources
 from protector.engine.tasks.checks import mapped
+
+SHUTOFF = "SHUTOFF"
 
 
 class BootServer(task.Task):
     """Boot from the copy of the boot volume with the mapped flavor and
     networks, then attach the data volumes on their original devices."""
 
-    def __init__(self, member_id: str, name: str) -> None:
+    def __init__(self, member_id: str, name: str, *, test_network: bool = True) -> None:
+        # Failovers boot on mapped networks: no test network in their store.
         super().__init__(name=name, provides=f"server-{member_id}",
                          requires=("operation_id", "context", f"volumes-{member_id}",
-                                   "test_network"))
+                                   "test_network"),
+                         inject=None if test_network else {"test_network": None})
         self.member_id = member_id
 
     def execute(self, operation_id: str, context: dict, test_network: dict | None,
@@ -29,8 +33,7 @@ class BootServer(task.Task):
             raise exception.Invalid(reason=f"{spec.name} does not boot from a volume; only "
                                            "boot-from-volume servers can be protected")
         target = view.cloud(view.target)
-        flavors = {**view.pg.flavor_mapping, **view.params.get("flavor_mapping", {})}
-        networks = {**view.pg.network_mapping, **view.params.get("network_mapping", {})}
+        flavors, networks = view.flavor_mapping(), view.network_mapping()
         nics = []
         for port in spec.ports:
             if test_network:
@@ -45,23 +48,43 @@ class BootServer(task.Task):
             nics.append(NIC(network_id=net.id, fixed_ip=fixed))
         groups = [g for g in spec.security_groups
                   if target.network.find_security_group(g) is not None]
-        server_id = target.compute.boot_server(
-            spec.name, mapped(flavors, spec.flavor.name, spec.flavor.id) or spec.flavor.name,
-            volumes[spec.boot_volume.volume_id], nics,
-            key_name=spec.key_name if spec.key_name and target.compute.find_keypair(
-                spec.key_name) else None,
-            security_groups=groups,
-            metadata={**spec.metadata, resources.OPERATION_KEY: operation_id,
-                      resources.MEMBER_KEY: self.member_id},
-            availability_zone=None)
-        target.compute.wait_active(server_id)
-        for data in spec.data_volumes:
-            target.compute.attach_volume(server_id, volumes[data.volume_id], data.device)
-            target.volume.wait_status(volumes[data.volume_id], ["in-use"])
+        wanted = {resources.OPERATION_KEY: operation_id, resources.MEMBER_KEY: self.member_id}
+        earlier = [srv for srv in target.compute.find_servers(wanted)
+                   if srv.status not in ("ERROR", "DELETED")]
+        if earlier:  # booted before an engine died mid-step
+            server_id = earlier[0].id
+            target.compute.wait_active(server_id)
+            self._attach(target, server_id, spec, volumes)
+            return server_id
+        metadata = {k: v for k, v in spec.metadata.items()
+                    if k not in (resources.OPERATION_KEY, resources.MEMBER_KEY)}
+        with limits.slot(limits.BUILDS, view.target.name):
+            server_id = target.compute.boot_server(
+                spec.name, mapped(flavors, spec.flavor.name, spec.flavor.id)
+                or spec.flavor.name,
+                volumes[spec.boot_volume.volume_id], nics,
+                key_name=spec.key_name if spec.key_name and target.compute.find_keypair(
+                    spec.key_name) else None,
+                security_groups=groups,
+                metadata={**metadata, resources.OPERATION_KEY: operation_id,
+                          resources.MEMBER_KEY: self.member_id},
+                availability_zone=None)
+            target.compute.wait_active(server_id)
+        self._attach(target, server_id, spec, volumes)
         return server_id
 
+    @staticmethod
+    def _attach(target: Any, server_id: str, spec: ServerSpec, volumes: dict[str, str]
+                ) -> None:
+        for data in spec.data_volumes:
+            volume_id = volumes[data.volume_id]
+            if target.volume.get_volume(volume_id).status != "in-use":
+                target.compute.attach_volume(server_id, volume_id, data.device)
+            target.volume.wait_status(volume_id, ["in-use"])
+
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
-        delete_servers(operation_id, context, self.member_id)
+        if not resources.committed(operation_id, context):
+            delete_servers(operation_id, context, self.member_id)
 
 
 def delete_servers(operation_id: str, context: dict, member_id: str | None = None) -> None:
@@ -74,3 +97,33 @@ def delete_servers(operation_id: str, context: dict, member_id: str | None = Non
         wanted[resources.MEMBER_KEY] = member_id
     for server in compute.find_servers(wanted):
         compute.delete_server(server.id, wait=True)
+
+
+class StopSourceServers(task.Task):
+    """Planned moves: shut the members' servers off on the source, so the
+    final replication holds everything they wrote."""
+
+    default_provides = "stopped_servers"
+
+    def execute(self, operation_id: str, context: dict) -> list[str]:
+        view = resources.load(operation_id, context)
+        compute = view.cloud(view.source).compute
+        running = [m.instance_id for m in view.pg.members
+                   if compute.get_server(m.instance_id).status != SHUTOFF]
+        for server_id in running:
+            compute.stop_server(server_id, wait=False)
+        for server_id in running:
+            compute.stop_server(server_id, wait=True)  # no-op once SHUTOFF
+        return running
+
+    def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
+        """Power back on what this step stopped (nothing if it never ran)."""
+        stopped = kwargs.get("result")
+        if not isinstance(stopped, list) or resources.committed(operation_id, context):
+            return
+        view = resources.load(operation_id, context)
+        compute = view.cloud(view.source).compute
+        for server_id in stopped:
+            compute.start_server(server_id, wait=False)
+        for server_id in stopped:
+            compute.start_server(server_id, wait=True)

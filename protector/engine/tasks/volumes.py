@@ -5,7 +5,8 @@ from typing import Any
 
 from taskflow import task
 
-from protector.engine import resources
+from protector.engine import limits, resources
+from protector.storage import exception as storage_exc
 
 
 def _names(view: resources.OperationView, member_id: str) -> dict[str, Any]:
@@ -23,10 +24,16 @@ class MaterialiseVolumes(task.Task):
                 ) -> list[dict[str, Any]]:
         view = resources.load(operation_id, context)
         driver = view.storage(view.cloud(view.target))
+        tag = resources.tag(operation_id, self.member_id)
+        refs = view.volume_refs(self.member_id)
         try:
-            copies = driver.materialise(recovery_point["name"],
-                                        view.volume_refs(self.member_id),
-                                        resources.tag(operation_id, self.member_id))
+            try:
+                copies = driver.materialise(recovery_point["name"], refs, tag)
+            except storage_exc.StorageObjectExists:
+                # Copies of an engine that died in this step; nothing has
+                # used them yet (managing them is the next step).
+                driver.cleanup(tag)
+                copies = driver.materialise(recovery_point["name"], refs, tag)
         finally:
             driver.close()
         return [{"source": c.source, "name": c.name, "cinder_volume_id": c.cinder_volume_id}
@@ -34,6 +41,8 @@ class MaterialiseVolumes(task.Task):
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
         view = resources.load(operation_id, context)
+        if view.committed:
+            return
         driver = view.storage(view.cloud(view.target))
         try:
             driver.cleanup(resources.tag(operation_id, self.member_id))
@@ -57,23 +66,32 @@ class ManageVolumes(task.Task):
         protected = _names(view, self.member_id)
         member = view.member(self.member_id)
         made: dict[str, str] = {}
+        # Managed before an engine died mid-step: found by name, not managed twice.
+        earlier = {v.name: v.id for v in volume.find_volumes(
+            {resources.OPERATION_KEY: operation_id, resources.MEMBER_KEY: self.member_id})}
         for copy in copies:
             source = protected[copy["source"]]
+            disk = (source.device_name or "disk").rsplit("/", 1)[-1]
+            name = f"{member.instance_name or member.instance_id}-{disk}"
             if copy["cinder_volume_id"]:
                 volume_id = copy["cinder_volume_id"]
+            elif name in earlier:
+                volume_id = earlier[name]
             else:
-                volume_id = volume.manage_volume(
-                    {"source-name": copy["name"]}, source.volume_type or view.pg.volume_type,
-                    name=f"{member.instance_name or member.instance_id}-"
-                         f"{(source.device_name or 'disk').rsplit('/', 1)[-1]}",
-                    bootable=source.bootable,
-                    metadata={resources.OPERATION_KEY: operation_id,
-                              resources.MEMBER_KEY: self.member_id})
+                with limits.slot(limits.VOLUME_CALLS, view.target.name):
+                    volume_id = volume.manage_volume(
+                        {"source-name": copy["name"]},
+                        source.volume_type or view.pg.volume_type,
+                        name=name,
+                        bootable=source.bootable,
+                        metadata={resources.OPERATION_KEY: operation_id,
+                                  resources.MEMBER_KEY: self.member_id})
             made[source.volume_id] = volume_id
         return made
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
-        delete_volumes(operation_id, context, self.member_id)
+        if not resources.committed(operation_id, context):
+            delete_volumes(operation_id, context, self.member_id)
 
 
 def delete_volumes(operation_id: str, context: dict, member_id: str | None = None) -> None:

@@ -16,7 +16,26 @@ test_failover = {
 }
 test_cleanup = {"type": "object", "additionalProperties": False}
 
-ACTIONS = {"test_failover": test_failover, "test_cleanup": test_cleanup}
+failover = {
+    "type": "object",
+    "properties": {
+        "failover_type": {"enum": ["planned", "unplanned"]},
+        "network_mapping": types.mapping,
+        "flavor_mapping": types.mapping,
+        # Unplanned only (checked by the handler, with a message that says so).
+        "recovery_point": {"type": "string", "minLength": 1, "maxLength": 255},
+    },
+    "additionalProperties": False,
+}
+failback = {
+    "type": "object",
+    "properties": {"network_mapping": types.mapping, "flavor_mapping": types.mapping},
+    "additionalProperties": False,
+}
+reprotect = {"type": "object", "additionalProperties": False}
+
+ACTIONS = {"test_failover": test_failover, "test_cleanup": test_cleanup,
+           "failover": failover, "failback": failback, "reprotect": reprotect}
 
 action = {
     "type": "object",

@@ -5,7 +5,9 @@ import hypothesis
 import sqlalchemy
 from hypothesis import strategies as st
 
+from protector import context
 from protector.db import models, session
+from protector.db import trusts as trusts_db
 from protector.tests import fixtures
 from protector.tests.functional.api import helpers
 
@@ -308,3 +310,18 @@ def test_sync_force_on_the_stale_side_keeps_the_newer_copy(api, peers):
     local = owner.get(base).json["protection_group"]
     assert local["status"] == "failed_over"
     assert local["current_primary_site_id"] == local["secondary_site_id"]
+
+
+def test_peer_reads_a_projects_trust(api, peers):
+    """GET /v1/{project}/trust: what the peer's engine redeems here; admin
+    (the peer's service user) only, 404 naming the fix when there is none."""
+    admin, owner = api["admin"], api["owner"]
+    resp = admin.get(f"/v1/{owner.project}/trust", status=404)
+    assert "run any 'openstack protector' command" in resp.json["error"]["message"]
+    owner.get(f"/v1/{owner.project}/trust", status=403)
+    trusts_db.create(context.get_admin_context(), {
+        "project_id": owner.project, "trustor_user_id": "u1",
+        "trustee_user_id": "protector", "trust_id": "t-123", "roles": ["member"]})
+    trust = admin.get(f"/v1/{owner.project}/trust").json["trust"]
+    assert trust == {"project_id": owner.project, "trust_id": "t-123",
+                     "trustee_user_id": "protector", "roles": ["member"]}

@@ -1,64 +1,11 @@
 """Protect, test failover and test cleanup end to end: the real engine
 flows against two fake clouds and the mock storage driver."""
 
-import pytest
-
 from protector import context
-from protector.cloud import base as cloud_base
-from protector.cloud.fake.cloud import FakeCloud
-from protector.cloud.fake.compute import seed_server
-from protector.engine import persistence, resources, worker
+from protector.engine import resources
 from protector.tests.functional.api import helpers
-
-
-@pytest.fixture
-def clouds(conf):
-    conf.set_override("use_mock_storage", True)
-    sites = {name: FakeCloud(name, build_time=0.05, power_time=0.01, attach_time=0.01,
-                             volume_create_time=0.01, image_copy_time=0.01,
-                             manage_time=0.01, group_time=0.01, poll_interval=0.005)
-             for name in ("site-a", "site-b")}
-    previous = cloud_base.set_provider(lambda site, project, ctx: sites[site.name].as_cloud())
-    yield sites
-    cloud_base.set_provider(previous)
-    persistence.reset()
-    conf.clear_override("use_mock_storage")
-
-
-def _run_all(casts):
-    while casts:
-        worker.run(casts.pop(0), host="engine-1")
-
-
-def _op(owner, op_id):
-    return owner.get(f"/v1/{owner.project}/operations/{op_id}").json["operation"]
-
-
-@pytest.fixture
-def protected(sqlite_api, clouds, casts):
-    """A PG of two servers (boot + data volume) protected on site-a."""
-    site_a = clouds["site-a"]
-    helpers.make_sites(sqlite_api["admin"])
-    owner = sqlite_api["owner"]
-    helpers.make_pg(owner, network_mapping={"private": "private"}, volume_type="replicated")
-    base = f"/v1/{owner.project}/protection-groups/pg1"
-    owner.post(base + "/policy", helpers.POLICY, status=201)
-    servers = {}
-    for order, name in ((1, "db"), (2, "web")):
-        sid = seed_server(site_a, name, volume_sizes=(1, 2))
-        servers[name] = sid
-        owner.post(base + "/members", {"instance_id": sid, "boot_order": order}, status=201)
-    protect_ops = list(casts)
-    _run_all(casts)
-    for op_id in protect_ops:
-        assert _op(owner, op_id)["status"] == "completed", _op(owner, op_id)
-    members = owner.get(base + "/members").json["members"]
-    assert {m["status"] for m in members} == {"protected"}
-    view = resources.load(protect_ops[0], context.get_admin_context().to_dict())
-    driver = view.storage()
-    driver.replicate_now()  # what the array's schedule would have done
-    driver.close()
-    return owner, base, servers
+from protector.tests.functional.engine.conftest import op as _op
+from protector.tests.functional.engine.conftest import run_all as _run_all
 
 
 def test_protect_captures_servers_and_volumes(protected, clouds):

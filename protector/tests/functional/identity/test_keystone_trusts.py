@@ -14,6 +14,7 @@ from protector.api import deploy
 from protector.clients import trusts
 from protector.conf import keystone_authtoken
 from protector.db import migration
+from protector.db import sites as sites_db
 from protector.db import trusts as trusts_db
 from protector.tests import fixtures
 
@@ -124,3 +125,28 @@ def test_service_user_without_admin_is_named(app, keystone, conf):
     trusts.forget()
     with pytest.raises(trusts.TrustError, match="has no admin role in project demo"):
         trusts.service_user_id()
+
+
+def test_engine_redeems_the_peer_sites_trust_with_that_sites_credentials(
+        app, keystone, conf, peers):
+    """The engine of site-a acting in site-b's cloud: site-b's protector
+    tells the trust id, site-a redeems it at site-b's Keystone with the
+    service credentials of the site-b record (one Keystone plays site-b)."""
+    demo_project, demo_user = keystone.project_ids["demo"], keystone.user_ids["demo"]
+    _delete_trusts(keystone, demo_user)
+    token = keystone.session("demo").get_token()
+    app.get(f"/v1/{demo_project}/protection-groups", headers={"X-Auth-Token": token})
+    ctx = context.get_admin_context()
+    trust_id = trusts_db.get(ctx, demo_project).trust_id
+    sites_db.create(ctx, {"name": "site-a", "site_type": "primary",
+                          "auth_url": "http://127.0.0.9:5000/v3"})
+    site_b = sites_db.create(ctx, {"name": "site-b", "site_type": "secondary",
+                                   "auth_url": keystone.url})
+    with pytest.raises(trusts.TrustError, match="no trust for project"):
+        trusts.trust_session(ctx, demo_project, site_b)
+    peers["site-b"].trusts[demo_project] = trust_id
+    sess = trusts.trust_session(ctx, demo_project, site_b)
+    access = sess.auth.get_access(sess)
+    assert access.trust_id == trust_id and access.project_id == demo_project
+    assert access.user_id == demo_user
+    _delete_trusts(keystone, demo_user)

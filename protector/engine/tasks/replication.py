@@ -1,0 +1,97 @@
+"""The array side of a move: a final replication before a planned one, and
+replication turned around afterwards (reprotect)."""
+
+from typing import Any
+
+from taskflow import task
+
+from protector.db import models, session
+from protector.engine import resources
+from protector.engine.tasks import records
+from protector.storage import base as storage_base
+from protector.storage import factory as storage_factory
+
+AVAILABLE = "available"
+
+
+class ReplicateNow(task.Task):
+    """Snapshot the (stopped) servers' volumes and wait until the target
+    array holds all of it: the recovery point of a planned move."""
+
+    default_provides = "recovery_point"
+
+    def execute(self, operation_id: str, context: dict) -> dict[str, Any]:
+        view = resources.load(operation_id, context)
+        driver = view.storage(view.cloud(view.target))
+        try:
+            point = driver.replicate_now()
+        finally:
+            driver.close()
+        return {"name": point.name, "created": point.created.isoformat()}
+
+
+def _running_refs(view: resources.OperationView) -> tuple[models.ConsistencyGroup,
+                                                           list[storage_base.VolumeRef]]:
+    cg = view.site_cg(view.pg.current_primary_site_id)
+    if cg is None or not cg.volumes:
+        raise records.NothingToProtect(pg=view.pg.name)
+    return cg, [storage_base.VolumeRef(name=v.array_volume_name or v.volume_id,
+                                       size_gb=v.size_gb, image_name=v.image_name,
+                                       bootable=v.bootable, volume_type=v.volume_type)
+                for v in cg.volumes]
+
+
+class ReverseReplication(task.Task):
+    """Replicate the volumes of the site the PG runs on to the other site:
+    the array container in the new direction (the old direction's schedule
+    stopped where that array answers) and the PG's Cinder group there."""
+
+    def execute(self, operation_id: str, context: dict) -> None:
+        view = resources.load(operation_id, context)
+        cg, refs = _running_refs(view)
+        old_direction = view.storage().reversed()
+        try:
+            container = old_direction.reverse_replication(refs)
+        finally:
+            old_direction.close()
+        running = view.sites[view.pg.current_primary_site_id]
+        groups = (storage_factory.get_consistency_group_api()
+                  or view.cloud(running).consistency_groups())
+        group_id = cg.cinder_group_id
+        if group_id is None:
+            group_id = groups.create_group(f"protector-{view.pg.name}", view.pg.volume_type,
+                                           project_id=view.project_on(running)).id
+            _set_cg(view, cg.id, {"cinder_group_id": group_id})
+        have = set(groups.get_group(group_id).volume_ids)
+        missing = [v.volume_id for v in cg.volumes if v.volume_id not in have]
+        if missing:
+            groups.add_volumes(group_id, missing)
+        _set_cg(view, cg.id, {"backend_group_name": container.name, "status": AVAILABLE})
+
+    def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
+        """Stop replicating back: the volumes leave the new container and
+        the Cinder group; the group stays known, empty, for the next try."""
+        view = resources.load(operation_id, context)
+        cg = view.site_cg(view.pg.current_primary_site_id)
+        if cg is None:
+            return
+        _cg, refs = _running_refs(view)
+        driver = view.storage()
+        try:
+            driver.remove_volumes(refs)
+        finally:
+            driver.close()
+        if cg.cinder_group_id:
+            running = view.sites[view.pg.current_primary_site_id]
+            groups = (storage_factory.get_consistency_group_api()
+                      or view.cloud(running).consistency_groups())
+            groups.remove_volumes(cg.cinder_group_id, [v.volume_id for v in cg.volumes])
+        _set_cg(view, cg.id, {"status": records.UNPROTECTED})
+
+
+def _set_cg(view: resources.OperationView, cg_id: str, values: dict[str, Any]) -> None:
+    """Local only: the operation's settle step bumps the version and syncs."""
+    with session.writer(view.context) as s:
+        cg = s.get(models.ConsistencyGroup, cg_id)
+        for key, value in values.items():
+            setattr(cg, key, value)

@@ -1,0 +1,86 @@
+"""Two fake clouds, the mock storage driver and a protected PG, for the
+engine's end-to-end tests (the API of site-a, the peer in memory)."""
+
+import pytest
+
+from protector import context
+from protector.cloud import base as cloud_base
+from protector.cloud import exception as cloud_exc
+from protector.cloud.fake.cloud import FakeCloud
+from protector.cloud.fake.compute import seed_server
+from protector.engine import limits, persistence, resources, worker
+from protector.tests.functional.api import helpers
+
+
+class Sites(dict):
+    """Fake clouds by site name; a site in ``down`` answers nothing."""
+
+    down: set[str]
+
+    def provider(self, site, project, ctx):
+        if site.name in self.down:
+            raise cloud_exc.CloudUnavailable(service="OpenStack", site=site.name,
+                                            reason="connection refused")
+        return self[site.name].as_cloud()
+
+
+@pytest.fixture
+def clouds(conf):
+    conf.set_override("use_mock_storage", True)
+    sites = Sites({name: FakeCloud(name, build_time=0.05, power_time=0.01, attach_time=0.01,
+                             volume_create_time=0.01, image_copy_time=0.01,
+                             manage_time=0.01, group_time=0.01, poll_interval=0.005)
+             for name in ("site-a", "site-b")})
+    sites.down = set()
+    previous = cloud_base.set_provider(sites.provider)
+    yield sites
+    cloud_base.set_provider(previous)
+    persistence.reset()
+    limits.reset()
+    conf.clear_override("use_mock_storage")
+
+
+def run_all(casts: list[str]) -> None:
+    while casts:
+        worker.run(casts.pop(0), host="engine-1")
+
+
+def op(owner, op_id: str) -> dict:
+    return owner.get(f"/v1/{owner.project}/operations/{op_id}").json["operation"]
+
+
+@pytest.fixture
+def members_added(sqlite_api, clouds, casts):
+    """A PG of two servers (boot + data volume) on site-a whose protect
+    operations were cast, not run yet."""
+    site_a = clouds["site-a"]
+    helpers.make_sites(sqlite_api["admin"])
+    owner = sqlite_api["owner"]
+    helpers.make_pg(owner, network_mapping={"private": "private"}, volume_type="replicated")
+    base = f"/v1/{owner.project}/protection-groups/pg1"
+    owner.post(base + "/policy", helpers.POLICY, status=201)
+    servers = {}
+    for order, name in ((1, "db"), (2, "web")):
+        sid = seed_server(site_a, name, volume_sizes=(1, 2))
+        servers[name] = sid
+        owner.post(base + "/members", {"instance_id": sid, "boot_order": order}, status=201)
+    return owner, base, servers
+
+
+@pytest.fixture
+def protected(members_added, casts):
+    """The same PG protected, and replicated once."""
+    owner, base, servers = members_added
+    protect_ops = list(casts)
+    run_all(casts)
+    for op_id in protect_ops:
+        assert op(owner, op_id)["status"] == "completed", op(owner, op_id)
+    members = owner.get(base + "/members").json["members"]
+    assert {m["status"] for m in members} == {"protected"}
+    view = resources.load(protect_ops[0], context.get_admin_context().to_dict())
+    driver = view.storage()
+    driver.replicate_now()  # what the array's schedule would have done
+    driver.close()
+    return owner, base, servers
+
+

@@ -1,0 +1,165 @@
+"""Planned failover, reprotect, failback and unplanned failover end to end:
+the real engine flows against two fake clouds and the mock storage driver."""
+
+from protector import context
+from protector.engine import resources
+from protector.tests.functional.engine.conftest import op, run_all
+
+
+def _replicate(op_id):
+    """What the array's replication schedule does every RPO."""
+    driver = resources.load(op_id, context.get_admin_context().to_dict()).storage()
+    try:
+        driver.replicate_now()
+    finally:
+        driver.close()
+
+
+def _live(cloud):
+    return {sid: s for sid, s in cloud.servers.items() if s.status != "DELETED"}
+
+
+def _live_volumes(cloud):
+    return {vid: v for vid, v in cloud.volumes.items() if v.status != "deleted"}
+
+
+def _pg(owner, base):
+    pg = owner.get(base).json["protection_group"]
+    pg["runs_on"] = ("site-a" if pg["current_primary_site_id"] == pg["primary_site_id"]
+                     else "site-b")
+    return pg
+
+
+def _act(owner, base, casts, body):
+    resp = owner.post(base + "/action", body, status=202)
+    op_id = resp.json["operation"]["id"]
+    run_all(casts)
+    return op(owner, op_id)
+
+
+def test_planned_failover_reprotect_failback(protected, clouds, casts, peers):
+    owner, base, servers = protected
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    volumes_a = set(_live_volumes(site_a))
+    assert len(volumes_a) == 4
+
+    # Failback before anything failed over is refused by the state machine.
+    owner.post(base + "/action", {"failback": {}}, status=409)
+
+    done = _act(owner, base, casts, {"failover": {"failover_type": "planned"}})
+    assert done["status"] == "completed", done
+    assert done["failover_type"] == "planned"
+    steps = done["steps_completed"]
+    assert steps.index("stop servers on source") < steps.index("replicate now") \
+        < steps.index("boot db") < steps.index("boot web") < steps.index("switch primary site")
+    pg = _pg(owner, base)
+    assert pg["status"] == "failed_over"
+    assert pg["runs_on"] == "site-b"
+    # The servers run on site-b with both volumes; site-a's are stopped, kept.
+    running_b = {s.name: s for s in _live(site_b).values()}
+    assert sorted(running_b) == ["db", "web"]
+    assert all(s.status == "ACTIVE" and len(s.data["volumes"]) == 2
+               for s in running_b.values())
+    assert {site_a.servers[sid].status for sid in servers.values()} == {"SHUTOFF"}
+    members = {m["instance_name"]: m for m in owner.get(base + "/members").json["members"]}
+    assert {members[n]["instance_id"] for n in members} == {s.id for s in running_b.values()}
+    # The peer got the switched document.
+    doc = peers["site-b"].documents[pg["id"]][1]
+    assert doc["protection_group"]["current_primary_site"] == "site-b"
+    assert doc["metadata_version"] == pg["metadata_version"]
+
+    # Failback needs replication reversed first.
+    resp = owner.post(base + "/action", {"failback": {}}, status=409)
+    assert "reprotect" in resp.json["error"]["message"]
+
+    done = _act(owner, base, casts, {"reprotect": {}})
+    assert done["status"] == "completed", done
+    pg = _pg(owner, base)
+    assert pg["status"] == "failed_over" and pg["runs_on"] == "site-b"
+    # The stale copy on site-a is gone: servers and volumes.
+    assert _live(site_a) == {} and set(_live_volumes(site_a)) == set()
+    doc = owner.app.get(base + "/metadata",
+                        headers={"X-Auth-Token": f"admin:{owner.project}:admin"}).json
+    assert [cg["site"] for cg in doc["consistency_groups"]] == ["site-b"]
+    assert doc["consistency_groups"][0]["status"] == "available"
+
+    done = _act(owner, base, casts, {"failback": {}})
+    assert done["status"] == "completed", done
+    pg = _pg(owner, base)
+    assert pg["status"] == "active" and pg["runs_on"] == "site-a"
+    running_a = {s.name: s for s in _live(site_a).values()}
+    assert sorted(running_a) == ["db", "web"]
+    assert all(s.status == "ACTIVE" for s in running_a.values())
+    # Failback reprotected at home: nothing is left on site-b.
+    assert _live(site_b) == {} and _live_volumes(site_b) == {}
+    assert len(_live_volumes(site_a)) == 4
+    # ... and, once the array's schedule replicated it, a drill works again.
+    _replicate(done["id"])
+    drill = _act(owner, base, casts, {"test_failover": {"auto_network": True}})
+    assert drill["status"] == "completed", drill
+    assert _act(owner, base, casts, {"test_cleanup": {}})["status"] == "completed"
+    assert _live(site_b) == {}
+
+
+def test_planned_failover_refused_with_peer_down(protected, clouds, casts, peers):
+    owner, base, servers = protected
+    peers["site-b"].reachable = False
+    resp = owner.post(base + "/action", {"failover": {}}, status=503)
+    assert "site-b" in resp.json["error"]["message"]
+    assert casts == [] and _pg(owner, base)["status"] == "active"
+    assert {clouds["site-a"].servers[s].status for s in servers.values()} == {"ACTIVE"}
+
+
+def test_failed_failover_restarts_the_source(protected, clouds, casts):
+    owner, base, servers = protected
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    site_b.fail_builds(times=10)
+    done = _act(owner, base, casts, {"failover": {}})
+    assert done["status"] == "rolled_back", done
+    pg = _pg(owner, base)
+    assert pg["status"] == "active" and pg["runs_on"] == "site-a"
+    assert {site_a.servers[s].status for s in servers.values()} == {"ACTIVE"}
+    assert _live(site_b) == {} and _live_volumes(site_b) == {}
+
+
+def test_unplanned_failover_with_primary_down(protected, clouds, casts, peers, conf,
+                                              sqlite_api):
+    owner, base, servers = protected
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    # This database now plays site-b's protector (its project maps back to
+    # site-a); site-a is gone.
+    conf.set_override("site_name", "site-b")
+    admin = sqlite_api["admin"]
+    admin.post(f"/v1/{admin.project}/tenant-mappings",
+               {"local_tenant": owner.project, "remote_site": "site-a",
+                "remote_tenant": owner.project}, status=201)
+    peers["site-a"].reachable = False
+    clouds.down.add("site-a")
+    resp = owner.post(base + "/action", {"failover": {"recovery_point": "x"}}, status=400)
+    assert "unplanned" in resp.json["error"]["message"]
+    done = _act(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
+    assert done["status"] == "completed", done
+    assert "stop servers on source" not in done["steps_completed"]
+    assert "pick recovery point" in done["steps_completed"]
+    pg = _pg(owner, base)
+    assert pg["status"] == "failed_over" and pg["runs_on"] == "site-b"
+    assert pg["sync_status"] == "OUT_OF_SYNC"
+    assert sorted(s.name for s in _live(site_b).values()) == ["db", "web"]
+
+    # site-a comes back with its old servers still running: reprotect
+    # fences them before replication is reversed... after sync-force.
+    clouds.down.clear()
+    peers["site-a"].reachable = True
+    assert {site_a.servers[s].status for s in servers.values()} == {"ACTIVE"}
+    owner.post(base + "/action", {"reprotect": {}}, status=409)  # OUT_OF_SYNC
+    owner.post(base + "/sync-force", {}, status=200)
+    done = _act(owner, base, casts, {"reprotect": {}})
+    assert done["status"] == "completed", done
+    assert _live(site_a) == {} and _live_volumes(site_a) == {}
+
+    done = _act(owner, base, casts, {"failback": {}})
+    assert done["status"] == "completed", done
+    pg = _pg(owner, base)
+    assert pg["status"] == "active" and pg["runs_on"] == "site-a"
+    assert sorted(s.name for s in _live(site_a).values()) == ["db", "web"]
+    assert _live(site_b) == {}

@@ -4,17 +4,19 @@ import json
 
 from protectorclient.tests.conftest import CLI
 
+DR_VERBS = ("test-failover", "test-cleanup", "failover", "failback", "reprotect")
 NOUN_VERBS = {
     "site": ("create", "list", "show", "set", "delete", "validate", "list-volume-types"),
     "tenant mapping": ("create", "list", "show", "set", "delete"),
     "protection-group": ("create", "list", "show", "set", "delete", "sync-status",
-                         "sync-force"),
+                         "sync-force", *DR_VERBS),
     "member": ("add", "remove", "list", "show", "set"),
     "policy": ("create", "show", "set", "delete"),
     "operation": ("list", "show"),
 }
 COMMANDS = [f"{prefix} {noun} {verb}" for prefix in ("protector", "dr")
             for noun, verbs in NOUN_VERBS.items() for verb in verbs]
+COMMANDS += [f"dr {verb}" for verb in DR_VERBS]  # the short forms: dr failover <pg>
 
 
 def test_every_command_is_registered(cli: CLI) -> None:

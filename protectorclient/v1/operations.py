@@ -1,6 +1,11 @@
 """DR operations (read-only: protection group actions start them)."""
 
+import time
+from collections.abc import Callable
+
 from protectorclient.v1.base import Manager, Resource, ResourceList, quote
+
+FINAL = ("completed", "failed", "rolled_back")
 
 
 class OperationManager(Manager):
@@ -15,3 +20,22 @@ class OperationManager(Manager):
 
     def get(self, operation_id: str) -> Resource:
         return self.client.get(f"operations/{quote(operation_id)}")["operation"]
+
+    def wait(self, operation_id: str, *, interval: float = 2.0,
+             timeout: float | None = None,
+             on_update: Callable[[Resource], None] | None = None) -> Resource:
+        """Poll until the operation ends; ``on_update`` sees every poll.
+
+        :raises TimeoutError: it did not end within ``timeout`` seconds.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            op = self.get(operation_id)
+            if on_update is not None:
+                on_update(op)
+            if op["status"] in FINAL:
+                return op
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"operation {operation_id} still {op['status']} "
+                                   f"after {timeout:.0f} s")
+            time.sleep(interval)

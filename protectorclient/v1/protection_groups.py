@@ -67,3 +67,39 @@ class ProtectionGroupManager(Manager):
         body = {"source": source} if source else None
         return self.client.post(pg_path(self.client, pg) + "/sync-force",
                                 body)["sync_status"]
+
+    # DR operations: each returns the operation it started (poll it with
+    # client.operations.get or wait for it with client.operations.wait).
+    def action(self, pg: str, name: str, params: dict[str, Any] | None = None) -> Resource:
+        body = {name: drop_none(params or {})}
+        return self.client.post(pg_path(self.client, pg) + "/action", body)["operation"]
+
+    def test_failover(self, pg: str, *, auto_network: bool = False,
+                      network_mapping: dict[str, str] | None = None,
+                      flavor_mapping: dict[str, str] | None = None,
+                      recovery_point: str | None = None) -> Resource:
+        return self.action(pg, "test_failover", {
+            "auto_network": auto_network or None, "network_mapping": network_mapping,
+            "flavor_mapping": flavor_mapping, "recovery_point": recovery_point})
+
+    def test_cleanup(self, pg: str) -> Resource:
+        return self.action(pg, "test_cleanup")
+
+    def failover(self, pg: str, *, unplanned: bool = False,
+                 network_mapping: dict[str, str] | None = None,
+                 flavor_mapping: dict[str, str] | None = None,
+                 recovery_point: str | None = None) -> Resource:
+        """Planned by default (both sites up); ``unplanned`` is issued to the
+        DR site while the primary is down."""
+        return self.action(pg, "failover", {
+            "failover_type": "unplanned" if unplanned else "planned",
+            "network_mapping": network_mapping, "flavor_mapping": flavor_mapping,
+            "recovery_point": recovery_point})
+
+    def failback(self, pg: str, *, network_mapping: dict[str, str] | None = None,
+                 flavor_mapping: dict[str, str] | None = None) -> Resource:
+        return self.action(pg, "failback", {"network_mapping": network_mapping,
+                                            "flavor_mapping": flavor_mapping})
+
+    def reprotect(self, pg: str) -> Resource:
+        return self.action(pg, "reprotect")

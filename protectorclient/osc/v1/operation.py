@@ -13,6 +13,10 @@ LIST_FIELDS = ("id", "operation_type", "status", "progress", "protection_group_i
                "created_at")
 LONG_FIELDS = LIST_FIELDS + ("failover_type", "current_step", "source_site_id",
                              "target_site_id", "started_at", "completed_at", "error_message")
+SHOW_FIELDS = ("id", "operation_type", "failover_type", "status", "progress",
+               "current_step", "protection_group_id", "source_site_id", "target_site_id",
+               "steps_completed", "steps_failed", "error_message", "result", "started_at",
+               "completed_at")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$")
 
 

@@ -75,8 +75,6 @@ def wait(client: Any, op: dict[str, Any], timeout: float | None = None,
 
 
 class _Action(common.ShowOne):
-    action = ""
-
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument("pg", metavar="<protection-group>",
@@ -118,8 +116,10 @@ class TestFailover(_Action):
             recovery_point=parsed_args.recovery_point)
 
 
-class TestCleanup(_Action):
-    """Remove exactly what the last test failover created"""
+class _NoOptions(_Action):
+    """A verb whose only options are --wait and --timeout."""
+
+    verb = ""
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
@@ -127,7 +127,13 @@ class TestCleanup(_Action):
         return parser
 
     def start(self, client: Any, parsed_args: argparse.Namespace) -> dict[str, Any]:
-        return client.protection_groups.test_cleanup(parsed_args.pg)
+        return getattr(client.protection_groups, self.verb)(parsed_args.pg)
+
+
+class TestCleanup(_NoOptions):
+    """Remove exactly what the last test failover created"""
+
+    verb = "test_cleanup"
 
 
 class Failover(_Action):
@@ -173,14 +179,8 @@ class Failback(_Action):
             flavor_mapping=parsed_args.flavor_mapping)
 
 
-class Reprotect(_Action):
+class Reprotect(_NoOptions):
     """Replicate a failed-over protection group back to the site it left and
     retire the stale copy there, without moving the servers"""
 
-    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
-        parser = super().get_parser(prog_name)
-        _add_wait(parser)
-        return parser
-
-    def start(self, client: Any, parsed_args: argparse.Namespace) -> dict[str, Any]:
-        return client.protection_groups.reprotect(parsed_args.pg)
+    verb = "reprotect"

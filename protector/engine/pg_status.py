@@ -36,7 +36,9 @@ def apply(context: Any, pg_id: str, change: Callable[[], Any]) -> None:
         LOG.warning("Protection group %s changed but not synced: %s", pg_id, exc)
 
 
-def settle(context: Any, op: Any, outcome: str) -> None:
+def settle(context: Any, op: Any, event: str) -> None:
+    """Move the operation's PG on by ``event`` (its outcome unless the flow
+    says otherwise) and sync that."""
     pg = pg_db.get(context, None, op.protection_group_id)
-    new = states.pg_transition(pg.name, pg.status, outcome)
+    new = states.pg_transition(pg.name, pg.status, event)
     change(context, pg.id, {"status": new})

@@ -101,10 +101,11 @@ class OperationView:
                 if v.member_id == member_id and cg.site_id == self.pg.current_primary_site_id]
 
     def volume_refs(self, member_id: str) -> list[storage_base.VolumeRef]:
-        return [storage_base.VolumeRef(name=v.array_volume_name or v.volume_id,
-                                       size_gb=v.size_gb, image_name=v.image_name,
-                                       bootable=v.bootable, volume_type=v.volume_type)
-                for v in self.cg_volumes(member_id)]
+        return refs(self.cg_volumes(member_id))
+
+    def cinder_groups(self, site: models.Site) -> Any:
+        """Cinder groups on ``site`` (mock Cinder groups when configured)."""
+        return storage_factory.get_consistency_group_api() or self.cloud(site).consistency_groups()
 
     def storage(self, target_cloud: cloud_base.Cloud | None = None
                 ) -> storage_base.ReplicationDriver:
@@ -127,6 +128,14 @@ class OperationView:
             arrays = arrays.reversed()
         target_volumes = target_cloud.target_volumes() if target_cloud else None
         return storage_factory.get_driver(group, arrays, target_volumes=target_volumes)
+
+
+def refs(rows: list[models.CGVolume]) -> list[storage_base.VolumeRef]:
+    """Protected volumes as the storage driver names them."""
+    return [storage_base.VolumeRef(name=v.array_volume_name or v.volume_id,
+                                   size_gb=v.size_gb, image_name=v.image_name,
+                                   bootable=v.bootable, volume_type=v.volume_type)
+            for v in rows]
 
 
 def committed(operation_id: str, context: dict[str, Any] | None) -> bool:

@@ -51,7 +51,8 @@ def _check(req: dispatch.Request, pg: Any, op_type: str, params: dict) -> None:
             reason=f"an unplanned failover is issued to the DR site, not to {here.name} "
                    f"where {pg.name} runs now; for a move while both sites are up use a "
                    "planned failover")
-    if op_type == states.OP_FAILBACK and not _replicating_back(pg):
+    if op_type == states.OP_FAILBACK and not _replicating_back(
+            pg_db.get_full(req.context, None, pg.id)):
         raise exception.Conflict(
             reason=f"replication of {pg.name} has not been reversed yet; run "
                    "'openstack protector protection-group reprotect' first")
@@ -75,7 +76,6 @@ def action(req: dispatch.Request, project_id: str, pg_id: str, body: dict) -> An
     ((op_type, params),) = body.items()
     running = states.pg_transition(pg.name, pg.status, op_type)
     sync_sites.peer_of(req.context, pg)  # this site must be one of the PG's two
-    pg = pg_db.get_full(req.context, None, pg.id)
     _check(req, pg, op_type, params)
 
     def begin() -> Any:

@@ -54,8 +54,5 @@ def get_flow(operation_id: str) -> linear_flow.Flow:
 def settle(context: Any, op: Any, outcome: str) -> None:
     """Once switched, the PG runs on the target whatever failed afterwards
     (a failback whose reprotect failed ends active: run reprotect)."""
-    view = resources.load(op.id)
-    event = states.DONE if view.committed else outcome
-    pg = view.pg
-    pg_status.change(context, pg.id, {"status": states.pg_transition(pg.name, pg.status,
-                                                                       event)})
+    committed = resources.committed(op.id, None)
+    pg_status.settle(context, op, states.DONE if committed else outcome)

@@ -29,12 +29,10 @@ def get_flow(operation_id: str) -> linear_flow.Flow:
 
 def settle(context: Any, op: Any, outcome: str) -> None:
     """Back to failed_over, or to active when the PG runs at home."""
-    view = resources.load(op.id)
-    pg = view.pg
+    pg = resources.load(op.id).pg
     home = pg.current_primary_site_id == pg.primary_site_id
     if outcome == states.DONE:
         event = states.DONE_HOME if home else states.DONE
     else:
         event = states.FAILED_HOME if home else states.FAILED
-    pg_status.change(context, pg.id, {"status": states.pg_transition(pg.name, pg.status,
-                                                                       event)})
+    pg_status.settle(context, op, event)

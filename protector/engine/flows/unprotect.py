@@ -9,7 +9,6 @@ from protector import states
 from protector.db import members as member_db
 from protector.db import models, session
 from protector.engine import pg_status, resources
-from protector.storage import factory as storage_factory
 
 
 class RemoveProtection(task.Task):
@@ -27,8 +26,7 @@ class RemoveProtection(task.Task):
             finally:
                 driver.close()
         volumes = view.cg_volumes(member_id)
-        groups = (storage_factory.get_consistency_group_api()
-                  or view.cloud(view.source).consistency_groups())
+        groups = view.cinder_groups(view.source)
         for cg in view.pg.consistency_groups:
             mine = [v.volume_id for v in volumes if v.consistency_group_id == cg.id]
             if mine and cg.cinder_group_id:

@@ -101,9 +101,7 @@ class CheckStandby(task.Task):
                                             "reprotect")
         if view.pg.policy is None:
             raise exception.Conflict(reason="no replication policy")
-        other = next(s for sid, s in view.sites.items()
-                     if sid in (view.pg.primary_site_id, view.pg.secondary_site_id)
-                     and sid != running)
+        other = view.target  # the site the PG left
         try:
             view.cloud(other).volume.volume_types()
         except Exception as exc:  # noqa: BLE001 - any failure means "not back yet"

@@ -10,9 +10,7 @@ from taskflow import task
 from protector.cloud import exception as cloud_exc
 from protector.db import models, session
 from protector.engine import limits, resources
-from protector.storage import base as storage_base
 from protector.storage import exception as storage_exc
-from protector.storage import factory as storage_factory
 
 LOG = log.getLogger(__name__)
 
@@ -46,7 +44,7 @@ class RetireOldCopy(task.Task):
             for server_id in servers:
                 cloud.compute.delete_server(server_id, wait=True)
             retired["servers"] += servers
-            self._drop_protection(view, cg, cloud)
+            self._drop_protection(view, cg)
             for vol in volumes:
                 with limits.slot(limits.VOLUME_CALLS, site.name):
                     cloud.volume.wait_status(vol.id, ["available", "error"])
@@ -59,18 +57,15 @@ class RetireOldCopy(task.Task):
         return retired
 
     @staticmethod
-    def _drop_protection(view: resources.OperationView, cg: models.ConsistencyGroup,
-                         cloud: Any) -> None:
-        refs = [storage_base.VolumeRef(name=v.array_volume_name or v.volume_id)
-                for v in cg.volumes]
+    def _drop_protection(view: resources.OperationView, cg: models.ConsistencyGroup
+                         ) -> None:
         old_direction = view.storage().reversed()
         try:
-            old_direction.remove_volumes(refs)
+            old_direction.remove_volumes(resources.refs(cg.volumes))
         finally:
             old_direction.close()
         if cg.cinder_group_id:
-            groups = (storage_factory.get_consistency_group_api()
-                      or cloud.consistency_groups())
+            groups = view.cinder_groups(view.sites[cg.site_id])
             try:
                 groups.remove_volumes(cg.cinder_group_id, [v.volume_id for v in cg.volumes])
                 groups.delete_group(cg.cinder_group_id)

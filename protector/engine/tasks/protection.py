@@ -158,8 +158,7 @@ class EnsureContainers(task.Task):
             driver.close()
         cg = _consistency_group(view, container.name)
         if cg.cinder_group_id is None:
-            groups = (storage_factory.get_consistency_group_api()
-                      or view.cloud(view.source).consistency_groups())
+            groups = view.cinder_groups(view.source)
             made = groups.create_group(f"protector-{view.pg.name}", view.pg.volume_type,
                                        project_id=view.pg.project_id)
             _update_cg(view, cg.id, {"cinder_group_id": made.id})

@@ -8,8 +8,6 @@ from taskflow import task
 from protector.db import models, session
 from protector.engine import resources
 from protector.engine.tasks import records
-from protector.storage import base as storage_base
-from protector.storage import factory as storage_factory
 
 AVAILABLE = "available"
 
@@ -30,15 +28,11 @@ class ReplicateNow(task.Task):
         return {"name": point.name, "created": point.created.isoformat()}
 
 
-def _running_refs(view: resources.OperationView) -> tuple[models.ConsistencyGroup,
-                                                           list[storage_base.VolumeRef]]:
+def _running_cg(view: resources.OperationView) -> models.ConsistencyGroup:
     cg = view.site_cg(view.pg.current_primary_site_id)
     if cg is None or not cg.volumes:
         raise records.NothingToProtect(pg=view.pg.name)
-    return cg, [storage_base.VolumeRef(name=v.array_volume_name or v.volume_id,
-                                       size_gb=v.size_gb, image_name=v.image_name,
-                                       bootable=v.bootable, volume_type=v.volume_type)
-                for v in cg.volumes]
+    return cg
 
 
 class ReverseReplication(task.Task):
@@ -48,15 +42,14 @@ class ReverseReplication(task.Task):
 
     def execute(self, operation_id: str, context: dict) -> None:
         view = resources.load(operation_id, context)
-        cg, refs = _running_refs(view)
+        cg = _running_cg(view)
         old_direction = view.storage().reversed()
         try:
-            container = old_direction.reverse_replication(refs)
+            container = old_direction.reverse_replication(resources.refs(cg.volumes))
         finally:
             old_direction.close()
         running = view.sites[view.pg.current_primary_site_id]
-        groups = (storage_factory.get_consistency_group_api()
-                  or view.cloud(running).consistency_groups())
+        groups = view.cinder_groups(running)
         group_id = cg.cinder_group_id
         if group_id is None:
             group_id = groups.create_group(f"protector-{view.pg.name}", view.pg.volume_type,
@@ -73,18 +66,15 @@ class ReverseReplication(task.Task):
         the Cinder group; the group stays known, empty, for the next try."""
         view = resources.load(operation_id, context)
         cg = view.site_cg(view.pg.current_primary_site_id)
-        if cg is None:
+        if cg is None or not cg.volumes:
             return
-        _cg, refs = _running_refs(view)
         driver = view.storage()
         try:
-            driver.remove_volumes(refs)
+            driver.remove_volumes(resources.refs(cg.volumes))
         finally:
             driver.close()
         if cg.cinder_group_id:
-            running = view.sites[view.pg.current_primary_site_id]
-            groups = (storage_factory.get_consistency_group_api()
-                      or view.cloud(running).consistency_groups())
+            groups = view.cinder_groups(view.sites[cg.site_id])
             groups.remove_volumes(cg.cinder_group_id, [v.volume_id for v in cg.volumes])
         _set_cg(view, cg.id, {"status": records.UNPROTECTED})
 

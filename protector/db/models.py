@@ -242,6 +242,28 @@ class Operation(Base):
     completed_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp)
 
 
+class OperationStep(Base):
+    """One attempt of one engine step: the timeline of an operation's report.
+
+    A row per attempt, not per step: a step an engine re-runs after a
+    takeover shows twice, as it happened.
+    """
+
+    __tablename__ = "dr_operation_steps"
+
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True, default=_uuid)
+    operation_id: Mapped[str] = mapped_column(
+        String(UUID_LEN), ForeignKey("dr_operations.id", ondelete="CASCADE"),
+        nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN), nullable=False)
+    member_id: Mapped[str | None] = mapped_column(String(UUID_LEN))
+    started_at: Mapped[datetime.datetime] = mapped_column(Timestamp, nullable=False)
+    finished_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp)
+    # running, success, failure, reverted
+    outcome: Mapped[str] = mapped_column(String(16), nullable=False)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 class Trust(Base):
     """A Keystone trust from a project's user to the protector service user."""
 

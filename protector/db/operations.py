@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from sqlalchemy import select
+
 from protector import exception
 from protector.db import models, query, session
 
@@ -38,3 +40,11 @@ def update(context: Any, op_id: str, values: dict[str, Any]) -> models.Operation
         query.update(op, values)
         s.flush()
         return op
+
+
+def steps(context: Any, op_id: str) -> list[models.OperationStep]:
+    """Every attempt of every step of an operation, in the order they began."""
+    with session.reader(context) as s:
+        return list(s.scalars(select(models.OperationStep).where(
+            models.OperationStep.operation_id == op_id).order_by(
+                models.OperationStep.started_at, models.OperationStep.created_at)))

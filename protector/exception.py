@@ -20,6 +20,17 @@ class ProtectorException(Exception):
         self.msg = message
         super().__init__(message)
 
+    def __reduce__(self) -> tuple:
+        # Errors cross processes (the demo's shared fake clouds): rebuilt
+        # from the message and state, whatever a subclass's __init__ takes.
+        return _rebuild, (type(self), self.msg), self.__dict__
+
+
+def _rebuild(cls: type, message: str) -> "ProtectorException":
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, message)
+    return exc
+
 
 class Invalid(ProtectorException):
     message = "Invalid input: %(reason)s"

@@ -17,3 +17,8 @@ def init(binary: str, argv: list[str] | None = None) -> None:
     except cfg.Error as exc:
         sys.exit(f"{binary}: {exc}")
     config.setup_logging(binary)
+    from protector.cloud.fake import service as fake_clouds
+    try:
+        fake_clouds.install_from_config()
+    except (OSError, ValueError) as exc:
+        sys.exit(f"{binary}: configuration error: [fake_cloud]: {exc}")

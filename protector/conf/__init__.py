@@ -7,6 +7,7 @@ from protector.conf import (
     database,
     default,
     engine,
+    fake_cloud,
     keystone_authtoken,
     peer,
     service_credentials,
@@ -19,6 +20,7 @@ default.register_opts(CONF)
 api.register_opts(CONF)
 database.register_opts(CONF)
 engine.register_opts(CONF)
+fake_cloud.register_opts(CONF)
 service_credentials.register_opts(CONF)
 keystone_authtoken.register_opts(CONF)
 peer.register_opts(CONF)

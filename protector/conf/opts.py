@@ -10,6 +10,7 @@ from protector.conf import (
     database,
     default,
     engine,
+    fake_cloud,
     keystone_authtoken,
     peer,
     service_credentials,
@@ -22,7 +23,7 @@ LOG_DIR = "/var/log/protector"
 
 def list_opts() -> list:
     return (default.list_opts() + api.list_opts() + database.list_opts()
-            + engine.list_opts() + service_credentials.list_opts()
+            + engine.list_opts() + fake_cloud.list_opts() + service_credentials.list_opts()
             + keystone_authtoken.list_opts() + peer.list_opts() + storage.list_opts())
 
 

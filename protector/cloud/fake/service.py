@@ -106,8 +106,14 @@ def serve(clouds: dict[str, FakeCloud], address: tuple[str, int], authkey: bytes
 
     Holder.register("registry", callable=lambda: registry)
     server = Holder(address=address, authkey=authkey).get_server()
-    thread = threading.Thread(target=server.serve_forever, name="fake-cloud-holder",
-                              daemon=True)
+
+    def run() -> None:
+        try:
+            server.serve_forever()
+        except SystemExit:  # how multiprocessing's server says it stopped
+            pass
+
+    thread = threading.Thread(target=run, name="fake-cloud-holder", daemon=True)
     thread.start()
     return registry, server, server.address
 

@@ -7,7 +7,7 @@ import pytest
 
 from protectorclient.exceptions import ProtectorClientError
 from protectorclient.tests import server
-from protectorclient.tests.conftest import CLI, table
+from protectorclient.tests.conftest import CLI, assert_one_line_error, table
 
 SERVER_1 = "11111111-2222-3333-4444-555555555555"
 SERVER_2 = "11111111-2222-3333-4444-666666666666"
@@ -152,4 +152,23 @@ def test_protection_group_delete(cli: CLI, pg: dict, api: Any) -> None:
                                  volume_type="replicated-sync", primary_site="site-a",
                                  secondary_site="site-b")
     cli.run("dr", "protection-group", "delete", "db")
+    assert [p["name"] for p in api.protection_groups.list()] == ["web"]
+
+
+def test_create_calls_the_other_site_first(cli: CLI, pg: dict, api: Any, tmp_path) -> None:
+    """--secondary-site names a clouds.yaml cloud: its protector must answer
+    (and so gets the user's first request there) before anything is made."""
+    broken = tmp_path / "clouds.yaml"
+    text = open(cli.env["OS_CLIENT_CONFIG_FILE"]).read()
+    start = text.index("  site-b:")
+    end = text.index("  site-pw:")
+    broken.write_text(text[:start] + text[start:end].replace(
+        cli.server.endpoint(server.OWNER_PROJECT), "http://127.0.0.1:9/v1/x") + text[end:])
+    proc = cli.run("protector", "protection-group", "create", "--name", "db",
+                   "--replication-type", "async", "--volume-type", "replicated-async",
+                   "--primary-site", "site-a", "--secondary-site", "site-b", ok=False,
+                   env={"OS_CLIENT_CONFIG_FILE": str(broken)})
+    line = assert_one_line_error(proc, "site site-b (cloud site-b in clouds.yaml)",
+                                 "nothing was changed")
+    assert "127.0.0.1:9" in line
     assert [p["name"] for p in api.protection_groups.list()] == ["web"]

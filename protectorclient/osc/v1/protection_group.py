@@ -6,7 +6,7 @@ from typing import Any
 
 from osc_lib.cli import parseractions
 
-from protectorclient.osc.v1 import common
+from protectorclient.osc.v1 import clouds, common
 from protectorclient.v1.protection_groups import REPLICATION_TYPES
 
 LOG = logging.getLogger(__name__)
@@ -44,13 +44,17 @@ class CreateProtectionGroup(common.ShowOne):
         parser.add_argument("--volume-type", metavar="<volume-type>", required=True,
                             help="Replicated Cinder volume type, present on both sites")
         parser.add_argument("--primary-site", metavar="<site>", required=True,
-                            help="Site the servers run on (name or ID)")
+                            help="Site the servers run on (name or ID); when it is also "
+                                 "a cloud in clouds.yaml, its protector is called first "
+                                 "with that cloud's credentials")
         parser.add_argument("--secondary-site", metavar="<site>", required=True,
-                            help="Site they fail over to (name or ID)")
+                            help="Site they fail over to (name or ID; a clouds.yaml cloud "
+                                 "of that name is called first, as for --primary-site)")
         _add_mapping_options(parser, clearable=False)
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> Any:
+        clouds.reach_sites(self, [parsed_args.primary_site, parsed_args.secondary_site])
         pg = common.client(self).protection_groups.create(
             name=parsed_args.name, description=parsed_args.description,
             replication_type=parsed_args.replication_type,

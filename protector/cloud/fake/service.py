@@ -35,6 +35,8 @@ from protector.cloud.fake.cloud import FakeCloud
 
 LOG = log.getLogger(__name__)
 KINDS = ("compute", "volume", "network", "image")
+# What callers read off a collaborator rather than call.
+DATA_ATTRIBUTES = ("options", "site")
 
 class CloudRegistry:
     """The holder's side: the clouds by site name, and which are down."""
@@ -64,6 +66,12 @@ class CloudRegistry:
             raise cloud_exc.CloudUnavailable(service="OpenStack", site=site,
                                             reason="no such cloud") from None
         return getattr(api, method)(*args, **kwargs)
+
+    def attribute(self, site: str, kind: str, name: str) -> Any:
+        """A collaborator's data attribute (``options``, ``site``)."""
+        if kind not in KINDS or name not in DATA_ATTRIBUTES:
+            raise AttributeError(f"{kind}.{name}")
+        return getattr(getattr(self._apis[site], kind), name)
 
     def seed(self, site: str, helper: str, *args: Any, **kwargs: Any) -> Any:
         """Run a seeding helper of :mod:`protector.cloud.fake.compute` on a
@@ -127,6 +135,10 @@ class _Remote:
     def __getattr__(self, method: str) -> Any:
         if method.startswith("_"):
             raise AttributeError(method)
+        if method in DATA_ATTRIBUTES:
+            value = self._provider.registry().attribute(self._site, self._kind, method)
+            setattr(self, method, value)  # fixed for the collaborator's life
+            return value
 
         def call(*args: Any, **kwargs: Any) -> Any:
             return self._provider.registry().call(self._site, self._kind, method, args,

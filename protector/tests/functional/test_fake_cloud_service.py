@@ -34,6 +34,8 @@ def test_calls_cross_and_errors_keep_their_class(holder):
     sid = registry.seed("site-a", "seed_server", "db", volume_sizes=(1, 2))
     spec = cloud.compute.capture_server(sid)
     assert spec.name == "db" and len(spec.volumes) == 2
+    # Data attributes are read once (the storage bridge reads volume.options).
+    assert cloud.volume.options == clouds["site-a"].options and cloud.volume.site == "site-a"
     cloud.compute.stop_server(sid)
     assert clouds["site-a"].servers[sid].status in ("SHUTOFF", "ACTIVE")  # transition pending
     with pytest.raises(cloud_exc.CloudNotFound) as err:

@@ -54,6 +54,7 @@ ROUTES = {
 
     _P + "/operations": {"GET": operations.index},
     _P + "/operations/{operation_id}": {"GET": operations.show},
+    _P + "/operations/{operation_id}/report": {"GET": operations.report},
 
     _P + "/health": {"GET": health.show},
     _P + "/trust": {"GET": sync.show_trust},

@@ -3,6 +3,7 @@ in this process (the engine runs each cast in a thread), two fake clouds
 and mock storage behind them, ``openstack`` as a user runs it."""
 
 import json
+import os
 import threading
 from typing import Any
 
@@ -14,7 +15,7 @@ from protector.cloud.fake import FakeClouds, seed_server
 from protector.conf import CONF
 from protector.engine import persistence, resources, rpcapi, worker
 from protectorclient.tests import server as server_mod
-from protectorclient.tests.conftest import CLI
+from protectorclient.tests.conftest import CLI, assert_one_line_error, table
 
 ENGINE_THREADS: list[threading.Thread] = []
 
@@ -111,6 +112,15 @@ def test_drill_failover_reprotect_failback(cli: CLI, pg: dict, api: Any,
     assert drill["status"] == "completed" and drill["progress"] == 100
     assert "boot db" in drill["steps_completed"]
     assert api.protection_groups.get("web")["status"] == "test_failed_over"
+    report = os.path.join(cli.env["HOME"], "drill.html")
+    shown = table(cli.run("protector", "operation", "show", drill["id"], "--report",
+                          report).stdout)
+    assert shown["report"] == report and shown["status"] == "completed"
+    page = open(report, encoding="utf-8").read()
+    assert page.startswith("<!DOCTYPE html>") and 'data-step="boot db"' in page
+    bad = cli.run("protector", "operation", "show", drill["id"], "--report",
+                  "/nonexistent/dir/r.html", ok=False)
+    assert_one_line_error(bad, "Cannot write the report to /nonexistent/dir/r.html")
     cleanup = _waited(cli, "dr", "test-cleanup", "web")
     assert cleanup["status"] == "completed"
 

@@ -143,8 +143,9 @@ class Client:
                                     f"{_reason(exc)}")
 
     def request(self, method: str, path: str, *, json: Any = None,
-                params: dict[str, Any] | None = None) -> Any:
-        """Send one request; the decoded JSON body, or None for 204."""
+                params: dict[str, Any] | None = None, raw: bool = False) -> Any:
+        """Send one request; the decoded JSON body, or None for 204 (with
+        ``raw``, the body as text: an HTML report)."""
         version = self.api_version
         kwargs: dict[str, Any] = {"raise_exc": False, "microversion": str(version)}
         if json is not None:
@@ -162,6 +163,8 @@ class Client:
             raise ProtectorClientError(f"{method} {path} failed: {exc}") from exc
         if resp.status_code >= 400:
             raise ProtectorClientError.from_response(resp)
+        if raw:
+            return resp.text
         if resp.status_code == 204 or not resp.content:
             return None
         try:

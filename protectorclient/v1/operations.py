@@ -21,6 +21,11 @@ class OperationManager(Manager):
     def get(self, operation_id: str) -> Resource:
         return self.client.get(f"operations/{quote(operation_id)}")["operation"]
 
+    def report(self, operation_id: str) -> str:
+        """The operation's self-contained HTML report (timeline, RTO, RPO)."""
+        return self.client.request("GET", f"operations/{quote(operation_id)}/report",
+                                   raw=True)
+
     def wait(self, operation_id: str, *, interval: float = 2.0,
              timeout: float | None = None,
              on_update: Callable[[Resource], None] | None = None) -> Resource:

@@ -1,7 +1,9 @@
 """/v1/{project_id}/operations: DR operations, read-only (the PG action
-starts them)."""
+starts them), and each one's HTML report."""
 
 from typing import Any
+
+import webob
 
 from protector import exception, policy
 from protector.api import dispatch, validation
@@ -9,7 +11,10 @@ from protector.api.v1 import common
 from protector.api.v1.schemas import operations as schema
 from protector.api.v1.views import operations as view
 from protector.db import operations as db
+from protector.db import protection_groups as pg_db
+from protector.db import sites as site_db
 from protector.policies import operations as rules
+from protector.reports import operation as operation_report
 
 
 @validation.query(schema.list_query)
@@ -33,3 +38,23 @@ def show(req: dispatch.Request, project_id: str, operation_id: str) -> Any:
     op = db.get(req.context, scope, operation_id)
     policy.authorize(req.context, rules.SHOW, {"project_id": op.project_id})
     return dispatch.json_response({"operation": view.show(op)})
+
+
+def report(req: dispatch.Request, project_id: str, operation_id: str) -> Any:
+    """A self-contained HTML page: the operation's steps per VM on a time
+    line, its RTO, the recovery point it used and that point's age."""
+    policy.authorize(req.context, rules.SHOW, {"project_id": project_id})
+    scope = None if req.context.is_admin else project_id
+    op = db.get(req.context, scope, operation_id)
+    policy.authorize(req.context, rules.SHOW, {"project_id": op.project_id})
+    pg = None
+    if op.protection_group_id:
+        try:
+            pg = pg_db.get_full(req.context, None, op.protection_group_id)
+        except exception.NotFound:
+            pass  # deleted since: the report names members by id
+    sites = {s.id: s.name for s in site_db.list_(req.context, filters={})}
+    page = operation_report.render(view.report(op, db.steps(req.context, op.id), pg, sites))
+    resp = webob.Response(status=200, charset="utf-8", content_type="text/html")
+    resp.text = page
+    return resp

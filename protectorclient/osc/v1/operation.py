@@ -2,8 +2,11 @@
 
 import argparse
 import logging
+import os
 import re
 from typing import Any
+
+from osc_lib import exceptions
 
 from protectorclient.osc.v1 import common
 
@@ -55,7 +58,21 @@ class ShowOperation(common.ShowOne):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
         parser.add_argument("operation", metavar="<operation-id>", help="Operation ID")
+        parser.add_argument("--report", metavar="<file>",
+                            help="Also write the operation's HTML report (a timeline of "
+                                 "its steps per VM, RTO, recovery point) to this file")
         return parser
 
     def take_action(self, parsed_args: argparse.Namespace) -> Any:
-        return common.show(common.client(self).operations.get(parsed_args.operation))
+        operations = common.client(self).operations
+        op = operations.get(parsed_args.operation)
+        if not parsed_args.report:
+            return common.show(op)
+        page = operations.report(op["id"])
+        try:
+            with open(parsed_args.report, "w", encoding="utf-8") as out:
+                out.write(page)
+        except OSError as exc:
+            raise exceptions.CommandError(
+                f"Cannot write the report to {parsed_args.report}: {exc.strerror}") from exc
+        return common.show({**op, "report": os.path.abspath(parsed_args.report)})

@@ -45,6 +45,7 @@ def test_test_failover_then_cleanup(protected, clouds, casts):
     assert all(site_a.servers[s].status == "ACTIVE" for s in servers.values())
     pg = owner.get(base).json["protection_group"]
     assert pg["status"] == "test_failed_over"
+    _check_report(owner, op)
 
     resp = owner.post(base + "/action", {"test_cleanup": {}}, status=202)
     cleanup_id = resp.json["operation"]["id"]
@@ -116,3 +117,20 @@ def test_member_removal_unprotects_and_pg_delete_waits_for_it(protected, clouds,
 def _last_op(owner):
     ops = owner.get(f"/v1/{owner.project}/operations").json["operations"]
     return ops[-1]["id"]
+
+
+def _check_report(owner, op):
+    """The operation's HTML report draws a bar for every step that ran,
+    with the boot of db (boot order 1) ending before web's began."""
+    import re
+    page = owner.get(f"/v1/{owner.project}/operations/{op['id']}/report")
+    assert page.content_type == "text/html"
+    html = page.text
+    bars = re.findall(r'<rect class="bar[^"]*"[^>]*data-step="([^"]+)"', html)
+    assert sorted(set(bars)) == sorted(op["steps_completed"])
+    assert op["result"]["recovery_point"]["name"] in html
+    assert 'id="rto"' in html
+    from protector.tests import fixtures
+    other = owner.get(f"/v1/{owner.project}/operations/{op['id']}/report",
+                      headers=fixtures.IDENTITIES["other"])
+    assert other.status_int == 403 and "error" in other.json

@@ -18,8 +18,11 @@ networks, ports, images, flavors, key pairs and security groups of one site
 - **faults**: :meth:`FakeCloud.inject`, :meth:`deny_policy`,
   :meth:`fail_builds`, :meth:`fail_volume_creates`, :meth:`remove_image`.
 
-``backend_volumes`` (array volume name -> GiB) lists what Cinder ``manage``
-may import: register the storage layer's materialised names there.
+Cinder's storage is a :class:`~protector.cloud.fake.backend.VolumeBackend`
+(``backend=``): in memory by default, where ``backend_volumes`` (array volume
+name -> GiB) lists what ``manage`` may import (register the storage layer's
+materialised names there), or a simulated FlashArray
+(``protector.storage.simulator.cinder.SimulatedArrayBackend``).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from typing import Any, TypeVar
 from protector.cloud import exception as exc
 from protector.cloud.common import CloudOptions
 from protector.cloud.compute import Flavor
+from protector.cloud.fake.backend import MemoryBackend, VolumeBackend
 
 F = TypeVar("F", bound=Callable[..., Any])
 ErrorSpec = BaseException | type[BaseException] | Callable[[], BaseException]
@@ -117,7 +121,8 @@ class FakeCloud:
                  build_time: float = 1.0, power_time: float = 0.2, attach_time: float = 0.1,
                  volume_create_time: float = 0.2, image_copy_time: float = 0.5,
                  manage_time: float = 0.2, group_time: float = 0.1,
-                 poll_interval: float = 0.05, seed: bool = True) -> None:
+                 poll_interval: float = 0.05, seed: bool = True,
+                 backend: VolumeBackend | None = None) -> None:
         self.site = site
         self.project_id = project_id or uuid.uuid4().hex
         self.clock = clock
@@ -154,7 +159,7 @@ class FakeCloud:
         self.volume_types: dict[str, Record] = {}  # id -> name, extra_specs
         self.group_types: dict[str, dict[str, str]] = {}  # name -> group specs
         self.services: list[dict[str, str]] = []
-        self.backend_volumes: dict[str, int] = {}  # manageable array volumes: name -> GiB
+        self.backend: VolumeBackend = backend if backend is not None else MemoryBackend()
         # build slots: per compute host, when each of its slots is free again
         self.hosts = {f"compute-{i + 1}": [0.0] * max_concurrent_builds
                       for i in range(compute_hosts)}
@@ -169,6 +174,14 @@ class FakeCloud:
         self._seq = itertools.count()
         if seed:
             self._seed()
+
+    @property
+    def backend_volumes(self) -> dict[str, int]:
+        """Manageable array volumes (name -> GiB) of the in-memory back end."""
+        if not isinstance(self.backend, MemoryBackend):
+            raise TypeError(f"{self.site}'s Cinder stores volumes on {self.backend!r}; "
+                            "create manageable volumes there")
+        return self.backend.volumes
 
     # -- seeding ---------------------------------------------------------------------------
     def _seed(self) -> None:

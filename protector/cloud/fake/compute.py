@@ -281,7 +281,11 @@ def seed_server(cloud: FakeCloud, name: str, *, flavor: str = "m1.tiny",
                 volume_type: str = "replicated", key_name: str | None = None,
                 metadata: Mapping[str, str] | None = None) -> str:
     """An ACTIVE server booted from a volume, with data volumes, made at once
-    (no simulated time): the source side of a test."""
+    (no simulated time): the source side of a test. The volumes are created
+    on the cloud's back end like any Cinder volume (``volume-<id>-cinder``).
+
+    :raises CloudRequestFailed: the back end could not create a volume.
+    """
     fake = FakeCompute(cloud)
     vol = cloud.as_cloud().volume
     net = next(n for n in cloud.networks.values() if n.name == network or n.id == network)
@@ -291,6 +295,12 @@ def seed_server(cloud: FakeCloud, name: str, *, flavor: str = "m1.tiny",
         ids = []
         for i, size in enumerate(volume_sizes):
             v = vol._new(f"{name}-vol{i}", size, volume_type, None)  # type: ignore[attr-defined]
+            fault = vol._provision(v)  # type: ignore[attr-defined]
+            if fault:
+                for made in [v.id, *ids]:  # nothing half-seeded stays behind
+                    vol._drop(cloud.volumes[made])  # type: ignore[attr-defined]
+                raise exc.CloudRequestFailed(service="Cinder", site=cloud.site,
+                                             operation="create volume", reason=fault)
             v.status, v.data["bootable"] = "available", i == 0
             ids.append(v.id)
         sid = fake.boot_server.__wrapped__(  # type: ignore[attr-defined]

@@ -6,10 +6,13 @@ from collections.abc import Mapping, Sequence
 
 from protector.cloud import common, volume
 from protector.cloud import exception as exc
+from protector.cloud.fake.backend import cinder_volume_name, unmanaged_name
 from protector.cloud.fake.cloud import FakeCloud, Record, api, new_id
 
 TRANSITIONAL = ("creating", "attaching", "detaching", "reserved")
-DELETABLE = ("available", "error", "error_managing", "error_restoring", "error_extending")
+# error_deleting too: Cinder wants a reset-state first; the fake lets a retry go.
+DELETABLE = ("available", "error", "error_managing", "error_restoring", "error_extending",
+             "error_deleting")
 
 
 def volume_view(rec: Record) -> volume.Volume:
@@ -78,6 +81,29 @@ class FakeVolume(volume.VolumeAPI):
         self.cloud.volumes[vid] = rec
         return rec
 
+    def _provision(self, rec: Record) -> str | None:
+        """The back end's volume for a new Cinder volume; the driver's error, if any."""
+        name = cinder_volume_name(rec.id)
+        try:
+            self.cloud.backend.create(name, rec.data["size"])
+        except Exception as err:  # any driver failure leaves the volume in error
+            return f"Volume {rec.id} could not be created on the back end: {err}"
+        rec.data["backend_name"] = name
+        return None
+
+    def _drop(self, rec: Record) -> bool:
+        """Delete a Cinder volume and its back end volume; False (and the
+        volume in ``error_deleting``) when the driver fails."""
+        name = rec.data["backend_name"]
+        if name:
+            try:
+                self.cloud.backend.delete(name)
+            except Exception as err:  # as Cinder: the volume stays, error_deleting
+                rec.status, rec.fault = "error_deleting", str(err)
+                return False
+        del self.cloud.volumes[rec.id]
+        return True
+
     # -- volumes ---------------------------------------------------------------------------
     @api("volume")
     def get_volume(self, volume_id: str) -> volume.Volume:
@@ -106,6 +132,7 @@ class FakeVolume(volume.VolumeAPI):
         rec.data["image_id"] = image_id
         rec.data["host"] = self._first_host(vtype)
         fault = c.volume_faults.popleft() if c.volume_faults else None
+        fault = fault or self._provision(rec)
         delay = c.volume_create_time + (c.image_copy_time if image_id else 0.0)
         if fault:
             c.at(delay, lambda: finish(c, rec.id, "error", fault))
@@ -130,7 +157,7 @@ class FakeVolume(volume.VolumeAPI):
                 reason=f"HTTP 400: Invalid volume: Volume {volume_id} status must be "
                        "available or error and must not be attached or belong to a group "
                        f"(status {rec.status}, group {rec.data['group_id']})")
-        del self.cloud.volumes[volume_id]
+        self._drop(rec)
 
     @api("volume")
     def set_bootable(self, volume_id: str, bootable: bool = True) -> None:
@@ -193,22 +220,35 @@ class FakeVolume(volume.VolumeAPI):
         self._check_quota(0)
         rec = self._new(name, 0, vtype.name, metadata)
         rec.data["host"] = host
-        source = ref.get("source-name")
         backend = vtype.data["extra_specs"].get("volume_backend_name")
         if backend is not None and host.split("@", 1)[-1].split("#", 1)[0] != backend:
             fault = (f"No valid backend was found. Host {host} does not serve volume type "
                      f"{vtype.name} (volume_backend_name {backend})")
-        elif source is None or source not in c.backend_volumes:
-            fault = (f"Manage existing volume failed due to invalid backend reference "
-                     f"{dict(ref)}: Unable to find volume {source!r} on the back end")
         else:
-            size = c.backend_volumes.pop(source)  # the driver renames it: volume-<id>
-            c.at(c.manage_time, lambda: finish(c, rec.id, "available", size=size,
-                                               bootable=bootable,
-                                               backend_name=f"volume-{rec.id}"))
-            return rec.id
+            fault = self._adopt(rec, ref, bootable)
+            if fault is None:
+                return rec.id
         c.at(c.manage_time, lambda: finish(c, rec.id, "error_managing", fault))
         return rec.id
+
+    def _adopt(self, rec: Record, ref: Mapping[str, str], bootable: bool) -> str | None:
+        """The driver checks the reference and renames the array volume after
+        the new Cinder volume; Cinder's message if it cannot."""
+        c = self.cloud
+        source = ref.get("source-name")
+        name = cinder_volume_name(rec.id)
+        invalid = (f"Manage existing volume failed due to invalid backend reference "
+                   f"{dict(ref)}: Unable to find volume {source!r} on the back end")
+        try:
+            if source is None or c.backend.size(source) is None:
+                return invalid
+            size = c.backend.adopt(source, name)
+        except Exception as err:  # any driver failure: error_managing
+            return f"Manage existing volume failed: {err}"
+        rec.data["backend_name"] = name
+        c.at(c.manage_time, lambda: finish(c, rec.id, "available", size=size,
+                                           bootable=bootable))
+        return None
 
     @api("volume")
     def unmanage_volume(self, volume_id: str) -> None:
@@ -218,15 +258,19 @@ class FakeVolume(volume.VolumeAPI):
                 service="Cinder", site=self.site, operation="unmanage volume",
                 reason=f"HTTP 400: Invalid volume: Volume {volume_id} status must be "
                        f"available or error and must not be attached (status {rec.status})")
+        name = rec.data["backend_name"]
+        if name:
+            try:
+                # As the Pure driver: the array volume stays, renamed "-unmanaged".
+                self.cloud.backend.unmanage(name, unmanaged_name(name))
+            except Exception as err:  # as Cinder: the volume stays, error_unmanaging
+                rec.status, rec.fault = "error_unmanaging", str(err)
+                return
         if rec.data["group_id"]:
             group = self.cloud.groups.get(rec.data["group_id"])
             if group is not None:
                 group.data["volume_ids"].remove(volume_id)
         del self.cloud.volumes[volume_id]
-        if rec.data["backend_name"]:
-            # As the Pure driver: the array volume stays, renamed "-unmanaged".
-            self.cloud.backend_volumes[rec.data["backend_name"] + "-unmanaged"] = \
-                rec.data["size"]
 
     # -- generic volume groups -------------------------------------------------------------
     def _group(self, group_id: str) -> Record:
@@ -336,5 +380,10 @@ class FakeVolume(volume.VolumeAPI):
         if busy:
             raise self._conflict(group_id, f"volume(s) {', '.join(busy)} are attached")
         for vid in members:
-            del self.cloud.volumes[vid]
+            rec = self.cloud.volumes[vid]
+            rec.data["group_id"] = None
+            group.data["volume_ids"].remove(vid)
+            if not self._drop(rec):
+                raise self._conflict(group_id, f"volume {vid} could not be deleted: "
+                                               f"{rec.fault}")
         del self.cloud.groups[group_id]

@@ -24,20 +24,37 @@ class Sites(dict):
         return self[site.name].as_cloud()
 
 
+# Fake clouds whose builds, power changes and volume transitions take
+# milliseconds of real time.
+FAST = {"build_time": 0.05, "power_time": 0.01, "attach_time": 0.01,
+        "volume_create_time": 0.01, "image_copy_time": 0.01, "manage_time": 0.01,
+        "group_time": 0.01, "poll_interval": 0.005}
+
+
+def serve(sites: Sites):
+    """Answer cloud_for / admin_cloud_for with ``sites`` until the generator
+    is closed; then reset the engine's per-process state."""
+    sites.down = set()
+    previous = cloud_base.set_provider(sites.provider)
+    try:
+        yield sites
+    finally:
+        cloud_base.set_provider(previous)
+        persistence.reset()
+        limits.reset()
+
+
 @pytest.fixture
 def clouds(conf):
     conf.set_override("use_mock_storage", True)
-    sites = Sites({name: FakeCloud(name, build_time=0.05, power_time=0.01, attach_time=0.01,
-                             volume_create_time=0.01, image_copy_time=0.01,
-                             manage_time=0.01, group_time=0.01, poll_interval=0.005)
-             for name in ("site-a", "site-b")})
-    sites.down = set()
-    previous = cloud_base.set_provider(sites.provider)
-    yield sites
-    cloud_base.set_provider(previous)
-    persistence.reset()
-    limits.reset()
+    yield from serve(Sites({name: FakeCloud(name, **FAST) for name in ("site-a", "site-b")}))
     conf.clear_override("use_mock_storage")
+
+
+@pytest.fixture
+def array_policy():
+    """The replication policy members_added posts (the mock arrays' URLs)."""
+    return helpers.POLICY
 
 
 def run_all(casts: list[str]) -> None:
@@ -50,7 +67,7 @@ def op(owner, op_id: str) -> dict:
 
 
 @pytest.fixture
-def members_added(sqlite_api, clouds, casts):
+def members_added(sqlite_api, clouds, casts, array_policy):
     """A PG of two servers (boot + data volume) on site-a whose protect
     operations were cast, not run yet."""
     site_a = clouds["site-a"]
@@ -58,7 +75,7 @@ def members_added(sqlite_api, clouds, casts):
     owner = sqlite_api["owner"]
     helpers.make_pg(owner, network_mapping={"private": "private"}, volume_type="replicated")
     base = f"/v1/{owner.project}/protection-groups/pg1"
-    owner.post(base + "/policy", helpers.POLICY, status=201)
+    owner.post(base + "/policy", array_policy, status=201)
     servers = {}
     for order, name in ((1, "db"), (2, "web")):
         sid = seed_server(site_a, name, volume_sizes=(1, 2))

@@ -139,7 +139,7 @@ def test_unmanage_leaves_backend_volume(fake: FakeCloud, cloud: Cloud) -> None:
         cloud.volume.unmanage_volume(vid)
     fake.allow_policy("volume_extension:volume_unmanage")
     cloud.volume.unmanage_volume(vid)
-    assert fake.backend_volumes == {f"volume-{vid}-unmanaged": 2}
+    assert fake.backend_volumes == {f"volume-{vid}-cinder-unmanaged": 2}  # Pure driver's name
     with pytest.raises(exc.CloudNotFound):
         cloud.volume.get_volume(vid)
 

@@ -1,0 +1,261 @@
+"""The DR flows end to end with the ``pure`` driver: the real engine, the real
+py-pure-client over HTTPS, two simulated FlashArrays, and two fake clouds
+whose Cinder keeps its volumes on those arrays (as the Cinder Pure driver
+does). So the copies the driver makes on array-b are what site-b's Cinder
+manages, and what Cinder deletes is gone from the array.
+
+Simulated time: a transfer takes 60 s of the fabric's manual clock, which
+moves only when the driver waits (its ``sleep`` advances it) or the test
+advances it.
+"""
+
+import pytest
+
+from protector import context
+from protector.cloud.fake.backend import cinder_volume_name
+from protector.cloud.fake.cloud import FakeCloud
+from protector.conf import storage as storage_conf
+from protector.engine import resources
+from protector.storage import factory as storage_factory
+from protector.storage.simulator import SimulatedFabric
+from protector.storage.simulator.cinder import SimulatedArrayBackend
+from protector.tests.functional.api import helpers
+from protector.tests.functional.engine.conftest import FAST, Sites, op, run_all, serve
+
+ARRAYS = {"site-a": "array-a", "site-b": "array-b"}
+TRANSFER_SECONDS = 60.0
+RPO_SECONDS = helpers.POLICY["rpo_minutes"] * 60
+
+
+@pytest.fixture
+def sim():
+    with SimulatedFabric(list(ARRAYS.values()), transfer_seconds=TRANSFER_SECONDS,
+                         eradication_delay_sec=3600) as fabric:
+        # Each array its own token, so a swapped endpoint cannot log in.
+        fabric.array("array-a").api_token = helpers.POLICY["primary_fa_api_token"]
+        fabric.array("array-b").api_token = helpers.POLICY["secondary_fa_api_token"]
+        yield fabric
+
+
+@pytest.fixture
+def array_policy(sim):
+    return {**helpers.POLICY, "primary_fa_url": f"https://{sim.target('array-a')}",
+            "secondary_fa_url": f"https://{sim.target('array-b')}"}
+
+
+@pytest.fixture
+def clouds(conf, sim, monkeypatch):
+    """Overrides the conftest's: the pure driver, arrays behind each Cinder."""
+    storage_conf.register_opts(conf)
+    conf.set_override("use_mock_storage", False)
+    conf.set_override("ca_file", sim.ca_file, group="storage")
+    real_options = storage_factory.options_from_conf
+
+    def now():
+        return sim.clock.now_ms() / 1000
+
+    # The engine's drivers wait on the fabric's clock: a poll moves it on.
+    def sim_options(conf=conf, **overrides):
+        return real_options(conf, **{"sleep": sim.advance, "monotonic": now, "clock": now,
+                                     "replicate_timeout": 600.0, **overrides})
+
+    monkeypatch.setattr(storage_factory, "options_from_conf", sim_options)
+    yield from serve(Sites({
+        site: FakeCloud(site, backend=SimulatedArrayBackend(sim.fabric, array), **FAST)
+        for site, array in ARRAYS.items()}))
+    conf.clear_override("ca_file", group="storage")
+    conf.clear_override("use_mock_storage")
+
+
+def _array(sim, name, destroyed=None):
+    """Volume name -> (source volume name or None), live and destroyed."""
+    array = sim.array(name)
+    with sim.fabric.lock:
+        sim.fabric.sync()
+        return {v["name"]: (v.get("source") or {}).get("name")
+                for v in array.get_volumes(names=None, destroyed=destroyed)}
+
+
+def _live(cloud):
+    return {sid: s for sid, s in cloud.servers.items() if s.status != "DELETED"}
+
+
+def _on_array(cloud):
+    """The array names of a site's Cinder volumes (volume id -> name)."""
+    return {vid: v.data["backend_name"] for vid, v in cloud.volumes.items()}
+
+
+def _pg(owner, base):
+    pg = owner.get(base).json["protection_group"]
+    pg["runs_on"] = ("site-a" if pg["current_primary_site_id"] == pg["primary_site_id"]
+                     else "site-b")
+    return pg
+
+
+def _act(owner, base, casts, body):
+    resp = owner.post(base + "/action", body, status=202)
+    op_id = resp.json["operation"]["id"]
+    run_all(casts)
+    return op(owner, op_id)
+
+
+def _driver(op_id):
+    return resources.load(op_id, context.get_admin_context().to_dict()).storage()
+
+
+def _copies_of(sim, target, target_cloud, source_array, sources):
+    """Every Cinder volume of ``target_cloud`` is a copy, on array ``target``,
+    of one of the array volumes ``sources`` replicated from ``source_array``,
+    under the name the Cinder Pure driver gives it."""
+    on_target = _array(sim, target)
+    expected = {f"{source_array}:{name}" for name in sources}
+    names = _on_array(target_cloud)
+    assert len(names) == 4
+    assert {on_target[n] for n in names.values()} == expected
+    assert set(names.values()) == {cinder_volume_name(vid) for vid in names}
+    # Sizes come from the array (boot 1 GiB + data 2 GiB per server).
+    assert sorted(v.data["size"] for v in target_cloud.volumes.values()) == [1, 1, 2, 2]
+
+
+def test_seeded_volumes_live_on_the_array(protected, clouds, sim):
+    owner, base, servers = protected
+    site_a = clouds["site-a"]
+    names = _on_array(site_a)
+    assert len(names) == 4 and set(names.values()) == set(_array(sim, "array-a"))
+    assert _array(sim, "array-b") == {}  # a target holds snapshots, no volumes
+    members = owner.get(base + "/members").json["members"]
+    driver = _driver(owner.get(f"/v1/{owner.project}/operations").json["operations"][0]["id"])
+    try:
+        assert sorted(driver.list_volumes()) == sorted(names.values())
+        assert driver.latest_recovery_point() is not None
+    finally:
+        driver.close()
+    assert len(members) == 2
+
+
+def test_test_failover_then_cleanup_leaves_nothing(protected, clouds, sim, casts):
+    owner, base, servers = protected
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    before_a = _array(sim, "array-a")
+
+    done = _act(owner, base, casts, {"test_failover": {"auto_network": True}})
+    assert done["status"] == "completed", done
+    running = {s.name: s for s in _live(site_b).values()}
+    assert sorted(running) == ["db", "web"]
+    assert all(s.status == "ACTIVE" and len(s.data["volumes"]) == 2 for s in running.values())
+    # site-b's Cinder manages the driver's copies: renamed, no dr-* left.
+    _copies_of(sim, "array-b", site_b, "array-a", _on_array(site_a).values())
+    assert not [n for n in _array(sim, "array-b") if n.startswith("dr-")]
+    assert _array(sim, "array-a") == before_a
+
+    done = _act(owner, base, casts, {"test_cleanup": {}})
+    assert done["status"] == "completed", done
+    assert _live(site_b) == {} and site_b.volumes == {}
+    assert not [n for n in site_b.networks.values() if n.name.startswith("protector-test")]
+    assert _array(sim, "array-b") == {}  # nothing, destroyed or not
+    assert _array(sim, "array-a") == before_a
+    assert _pg(owner, base)["status"] == "active"
+
+
+def test_failed_boot_leaves_nothing_on_array_b(protected, clouds, sim, casts):
+    owner, base, _ = protected
+    site_b = clouds["site-b"]
+    site_b.fail_builds(times=10)
+    done = _act(owner, base, casts, {"test_failover": {"auto_network": True}})
+    assert done["status"] == "rolled_back", done
+    # The reverts deleted the managed copies through Cinder (so on the array)
+    # and removed any copy not managed yet.
+    assert _live(site_b) == {} and site_b.volumes == {}
+    assert _array(sim, "array-b") == {}
+
+
+def test_planned_failover_reprotect_failback(protected, clouds, sim, casts, peers):
+    owner, base, servers = protected
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    volumes_a = _on_array(site_a)
+
+    done = _act(owner, base, casts, {"failover": {"failover_type": "planned"}})
+    assert done["status"] == "completed", done
+    assert "replicate now" in done["steps_completed"]
+    pg = _pg(owner, base)
+    assert pg["status"] == "failed_over" and pg["runs_on"] == "site-b"
+    running_b = {s.name: s for s in _live(site_b).values()}
+    assert sorted(running_b) == ["db", "web"]
+    assert all(s.status == "ACTIVE" and len(s.data["volumes"]) == 2
+               for s in running_b.values())
+    _copies_of(sim, "array-b", site_b, "array-a", _on_array(site_a).values())
+    # The source is stopped and kept, its volumes still on array-a.
+    assert {site_a.servers[sid].status for sid in servers.values()} == {"SHUTOFF"}
+    assert set(_array(sim, "array-a")) == set(volumes_a.values())
+
+    done = _act(owner, base, casts, {"reprotect": {}})
+    assert done["status"] == "completed", done
+    pg = _pg(owner, base)
+    assert pg["status"] == "failed_over" and pg["runs_on"] == "site-b"
+    # The stale copy is gone from site-a and from array-a.
+    assert _live(site_a) == {} and site_a.volumes == {}
+    assert _array(sim, "array-a") == {}
+    # array-b now replicates the running volumes to array-a.
+    driver = _driver(done["id"])
+    try:
+        assert sorted(driver.list_volumes()) == sorted(_on_array(site_b).values())
+    finally:
+        driver.close()
+
+    volumes_b = _on_array(site_b)
+    done = _act(owner, base, casts, {"failback": {}})
+    assert done["status"] == "completed", done
+    pg = _pg(owner, base)
+    assert pg["status"] == "active" and pg["runs_on"] == "site-a"
+    running_a = {s.name: s for s in _live(site_a).values()}
+    assert sorted(running_a) == ["db", "web"]
+    assert all(s.status == "ACTIVE" and len(s.data["volumes"]) == 2
+               for s in running_a.values())
+    _copies_of(sim, "array-a", site_a, "array-b", volumes_b.values())
+    # Failback reprotected at home: site-b and array-b are empty again.
+    assert _live(site_b) == {} and site_b.volumes == {}
+    assert _array(sim, "array-b") == {}
+
+    # array-a's schedule runs again: one RPO later a drill finds a point.
+    sim.advance(RPO_SECONDS + TRANSFER_SECONDS)
+    drill = _act(owner, base, casts, {"test_failover": {"auto_network": True}})
+    assert drill["status"] == "completed", drill
+    _copies_of(sim, "array-b", site_b, "array-a", _on_array(site_a).values())
+    assert _act(owner, base, casts, {"test_cleanup": {}})["status"] == "completed"
+    assert _live(site_b) == {} and _array(sim, "array-b") == {}
+
+
+def test_unplanned_failover_with_array_a_down(protected, clouds, sim, casts, peers, conf,
+                                              sqlite_api):
+    owner, base, servers = protected
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    volumes_a = _on_array(site_a)
+    # This database plays site-b's protector now; site-a, its cloud and its
+    # array are gone (connection refused).
+    conf.set_override("site_name", "site-b")
+    admin = sqlite_api["admin"]
+    admin.post(f"/v1/{admin.project}/tenant-mappings",
+               {"local_tenant": owner.project, "remote_site": "site-a",
+                "remote_tenant": owner.project}, status=201)
+    peers["site-a"].reachable = False
+    clouds.down.add("site-a")
+    sim.make_unreachable("array-a")
+    done = _act(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
+    assert done["status"] == "completed", done
+    assert sorted(s.name for s in _live(site_b).values()) == ["db", "web"]
+    _copies_of(sim, "array-b", site_b, "array-a", volumes_a.values())
+
+    # site-a returns with its servers running: reprotect fences them and
+    # removes their volumes from array-a too.
+    clouds.down.clear()
+    peers["site-a"].reachable = True
+    sim.make_reachable("array-a")
+    owner.post(base + "/sync-force", {}, status=200)
+    done = _act(owner, base, casts, {"reprotect": {}})
+    assert done["status"] == "completed", done
+    assert _live(site_a) == {} and site_a.volumes == {} and _array(sim, "array-a") == {}
+
+    done = _act(owner, base, casts, {"failback": {}})
+    assert done["status"] == "completed", done
+    assert _pg(owner, base)["runs_on"] == "site-a"
+    assert _live(site_b) == {} and _array(sim, "array-b") == {}

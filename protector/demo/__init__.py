@@ -1,0 +1,1 @@
+"""protector-demo: a two-site DR drill on one machine (see cli.py)."""

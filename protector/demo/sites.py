@@ -9,9 +9,11 @@ own, so a Ctrl-C reaches the demo alone and the demo stops them in order.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -70,7 +72,7 @@ graceful_timeout = 2
 auth_strategy = noauth
 api_paste_config = {os.path.abspath(PASTE_INI)}
 [database]
-connection = sqlite:///{self.dir}/protector.sqlite
+connection = sqlite:///{self.dir}/protector.sqlite?timeout=60
 [engine]
 topic = {exchange}-engine
 sweep_interval = {sweep}
@@ -94,6 +96,11 @@ authkey_file = {authkey_file}
     def db_sync(self) -> None:
         subprocess.run([os.path.join(BIN, "protector-manage"), "--config-file", self.conf,
                         "db", "sync"], check=True, capture_output=True)
+        # Two processes write this file (a deployment has MariaDB): with the
+        # write-ahead log, readers no longer hold writers up.
+        with contextlib.closing(sqlite3.connect(os.path.join(self.dir, "protector.sqlite"))
+                                ) as db:
+            db.execute("PRAGMA journal_mode=WAL")
 
     def start(self) -> None:
         for binary in ("protector-api", "protector-engine"):

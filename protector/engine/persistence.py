@@ -18,7 +18,9 @@ def _connection() -> str:
     if url.startswith("sqlite:///"):
         # A file of its own on SQLite, which locks whole files: taskflow's
         # writes would otherwise wait behind (and stall) the flow's own.
-        return url + ".taskflow"
+        # The file is named before the query (?timeout=...), which it keeps.
+        path, sep, query = url.partition("?")
+        return path + ".taskflow" + sep + query
     return url
 
 

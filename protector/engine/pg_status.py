@@ -40,5 +40,7 @@ def settle(context: Any, op: Any, event: str) -> None:
     """Move the operation's PG on by ``event`` (its outcome unless the flow
     says otherwise) and sync that."""
     pg = pg_db.get(context, None, op.protection_group_id)
+    if pg.status not in states.PG_TRANSIENT:
+        return  # settled by an engine that died before it closed the operation
     new = states.pg_transition(pg.name, pg.status, event)
     change(context, pg.id, {"status": new})

@@ -113,8 +113,14 @@ def _finish(context: Any, op: Any, outcome: str, error: str | None) -> None:
               "completed_at": timeutils.utcnow()}
     if outcome == states.DONE:
         values["progress"] = 100
-    op_db.update(context, op.id, values)
-    if op.protection_group_id:
-        settle = flows.settler_for(op.operation_type) or pg_status.settle
-        with contextlib.suppress(exception.ProtectionGroupNotFound):
-            settle(context, op, outcome)
+    try:
+        # The PG first: a client that sees the operation ended may act on
+        # the PG at once. An engine dying in between leaves the operation
+        # running; the one taking it over finds the PG settled already.
+        if op.protection_group_id:
+            settle = flows.settler_for(op.operation_type) or pg_status.settle
+            with contextlib.suppress(exception.ProtectionGroupNotFound):
+                settle(context, op, outcome)
+    finally:
+        values["completed_at"] = timeutils.utcnow()
+        op_db.update(context, op.id, values)

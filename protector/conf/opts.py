@@ -3,6 +3,7 @@
 from oslo_config import cfg
 from oslo_log import _options as log_options  # the Opt objects oslo.log registers
 from oslo_log import log
+from oslo_middleware import sizelimit
 from oslo_policy import opts as policy_opts
 
 from protector.conf import (
@@ -18,6 +19,10 @@ from protector.conf import (
 )
 
 POLICY_FILE = "/etc/protector/policy.yaml"
+# A protection group's whole document crosses to the peer in one PUT; with
+# 500 members and their captured specs it is over a megabyte (oslo's 112 KiB
+# default stops at about 35 members).
+MAX_REQUEST_BODY = 16 * 1024 * 1024
 LOG_DIR = "/var/log/protector"
 
 
@@ -33,3 +38,4 @@ def set_defaults(conf: cfg.ConfigOpts = cfg.CONF) -> None:
     log.register_options(conf)
     # On the Opt objects themselves, so the sample config shows it too.
     cfg.set_defaults(log_options.logging_cli_opts, log_dir=LOG_DIR)
+    cfg.set_defaults(sizelimit.OPTS, max_request_body_size=MAX_REQUEST_BODY)

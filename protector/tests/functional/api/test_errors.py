@@ -36,9 +36,14 @@ def test_bad_json_and_content_type(sqlite_api):
 
 def test_oversize_body_is_413(sqlite_api):
     admin = sqlite_api["admin"]
-    body = dict(helpers.SITE_A, description="x" * 200_000)
+    body = dict(helpers.SITE_A, description="x" * (17 * 1024 * 1024))
     resp = admin.post(f"/v1/{admin.project}/sites", body, status=413)
     assert resp.json["error"]["code"] == 413
+    # A big PG document (hundreds of members) is well under the limit: this
+    # one is refused by validation, not by size.
+    body = dict(helpers.SITE_A, description="x" * 2_000_000)
+    resp = admin.post(f"/v1/{admin.project}/sites", body, status=400)
+    assert "description" in resp.json["error"]["message"]
 
 
 def test_unknown_path_and_method(sqlite_api):

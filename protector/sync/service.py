@@ -14,6 +14,7 @@ A change of a PG (the PG, its members, its policy):
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from oslo_concurrency import lockutils
 from oslo_log import log
 from oslo_utils import timeutils
 
@@ -65,6 +66,15 @@ def _prepare(context: Any, pg: models.ProtectionGroup
 
 def _push(context: Any, pg_id: str, peer: models.Site, client: Any, project: str,
           force: bool = False) -> None:
+    # One push of a PG at a time from this process, each of the newest
+    # document: parallel steps of one operation each change the PG, and two
+    # pushes crossing on the wire would get the older refused by the peer.
+    with lockutils.lock(f"push-{pg_id}"):
+        _push_newest(context, pg_id, peer, client, project, force)
+
+
+def _push_newest(context: Any, pg_id: str, peer: models.Site, client: Any, project: str,
+                 force: bool) -> None:
     doc = document.build(context, pg_id)
     name, version = doc["protection_group"]["name"], doc["metadata_version"]
     try:

@@ -83,8 +83,12 @@ def test_ctrl_c_stops_everything(tmp_path):
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=120)
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        if proc.poll() is None:  # a failed check above: still stop what it started
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
     assert "interrupted" in rest and "everything stopped" in rest
     assert proc.returncode == 1
     assert _children_of_demo(workdir) == []

@@ -138,11 +138,7 @@ def _run_drill(console: Console, d: drill_mod.Drill, infra: infra_mod.Infrastruc
 
     console.rule("2. planned failover to site-b, and back")
     d.run("planned failover", "site-a", lambda c: c.protection_groups.failover(pg))
-    d.run("reprotect", "site-b", lambda c: c.protection_groups.reprotect(pg))
-    d.check({"site-a": 0, "site-b": n}, "planned failover and reprotect")
-    infra.replicate("site-b")
-    d.run("failback", "site-b", lambda c: c.protection_groups.failback(pg))
-    d.check({"site-a": n, "site-b": 0}, "failback")
+    _home_again(d, infra, "")
 
     console.rule("3. disaster: site-a stops; unplanned failover on site-b")
     infra.replicate("site-a")
@@ -157,15 +153,22 @@ def _run_drill(console: Console, d: drill_mod.Drill, infra: infra_mod.Infrastruc
     status = d.owner["site-b"].protection_groups.sync_force(pg)
     console.print(f"  sync-force: {status['status']} (versions {status['local_version']} "
                   f"/ {status['peer_version']})")
-    d.run("reprotect after disaster", "site-b", lambda c: c.protection_groups.reprotect(pg))
-    d.check({"site-a": 0, "site-b": n}, "reprotect (old servers fenced)")
-    infra.replicate("site-b")
-    d.run("failback after disaster", "site-b", lambda c: c.protection_groups.failback(pg))
-    d.check({"site-a": n, "site-b": 0}, "failback")
+    _home_again(d, infra, " after disaster")
 
     console.rule("results")
     console.print(d.summary())
     console.print(f"reports: {d.report_dir}")
+
+
+def _home_again(d: drill_mod.Drill, infra: infra_mod.Infrastructure, suffix: str) -> None:
+    """From site-b: reprotect (site-a's copy retired, its servers fenced),
+    let the array replicate back, fail back to site-a."""
+    pg, n = drill_mod.PG, d.vms
+    d.run(f"reprotect{suffix}", "site-b", lambda c: c.protection_groups.reprotect(pg))
+    d.check({"site-a": 0, "site-b": n}, f"reprotect{suffix}")
+    infra.replicate("site-b")
+    d.run(f"failback{suffix}", "site-b", lambda c: c.protection_groups.failback(pg))
+    d.check({"site-a": n, "site-b": 0}, f"failback{suffix}")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,30 @@ def run_all(casts: list[str]) -> None:
         worker.run(casts.pop(0), host="engine-1")
 
 
+def live_servers(cloud) -> dict:
+    return {sid: s for sid, s in cloud.servers.items() if s.status != "DELETED"}
+
+
+def live_volumes(cloud) -> dict:
+    return {vid: v for vid, v in cloud.volumes.items() if v.status != "deleted"}
+
+
+def pg_view(owner, base: str) -> dict:
+    """The PG as the API shows it, plus ``runs_on``: the site it runs on."""
+    pg = owner.get(base).json["protection_group"]
+    pg["runs_on"] = ("site-a" if pg["current_primary_site_id"] == pg["primary_site_id"]
+                     else "site-b")
+    return pg
+
+
+def act(owner, base: str, casts: list[str], body: dict) -> dict:
+    """Start a PG action, run what it cast, return the operation."""
+    resp = owner.post(base + "/action", body, status=202)
+    op_id = resp.json["operation"]["id"]
+    run_all(casts)
+    return op(owner, op_id)
+
+
 def op(owner, op_id: str) -> dict:
     return owner.get(f"/v1/{owner.project}/operations/{op_id}").json["operation"]
 

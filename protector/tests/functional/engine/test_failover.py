@@ -3,7 +3,10 @@ the real engine flows against two fake clouds and the mock storage driver."""
 
 from protector import context
 from protector.engine import resources
-from protector.tests.functional.engine.conftest import op, run_all
+from protector.tests.functional.engine.conftest import act as _act
+from protector.tests.functional.engine.conftest import live_servers as _live
+from protector.tests.functional.engine.conftest import live_volumes as _live_volumes
+from protector.tests.functional.engine.conftest import pg_view as _pg
 
 
 def _replicate(op_id):
@@ -13,28 +16,6 @@ def _replicate(op_id):
         driver.replicate_now()
     finally:
         driver.close()
-
-
-def _live(cloud):
-    return {sid: s for sid, s in cloud.servers.items() if s.status != "DELETED"}
-
-
-def _live_volumes(cloud):
-    return {vid: v for vid, v in cloud.volumes.items() if v.status != "deleted"}
-
-
-def _pg(owner, base):
-    pg = owner.get(base).json["protection_group"]
-    pg["runs_on"] = ("site-a" if pg["current_primary_site_id"] == pg["primary_site_id"]
-                     else "site-b")
-    return pg
-
-
-def _act(owner, base, casts, body):
-    resp = owner.post(base + "/action", body, status=202)
-    op_id = resp.json["operation"]["id"]
-    run_all(casts)
-    return op(owner, op_id)
 
 
 def test_planned_failover_reprotect_failback(protected, clouds, casts, peers):

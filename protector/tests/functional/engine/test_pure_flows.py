@@ -20,7 +20,10 @@ from protector.storage import factory as storage_factory
 from protector.storage.simulator import SimulatedFabric
 from protector.storage.simulator.cinder import SimulatedArrayBackend
 from protector.tests.functional.api import helpers
-from protector.tests.functional.engine.conftest import FAST, Sites, op, run_all, serve
+from protector.tests.functional.engine.conftest import FAST, Sites, serve
+from protector.tests.functional.engine.conftest import act as _act
+from protector.tests.functional.engine.conftest import live_servers as _live
+from protector.tests.functional.engine.conftest import pg_view as _pg
 
 ARRAYS = {"site-a": "array-a", "site-b": "array-b"}
 TRANSFER_SECONDS = 60.0
@@ -76,27 +79,9 @@ def _array(sim, name, destroyed=None):
                 for v in array.get_volumes(names=None, destroyed=destroyed)}
 
 
-def _live(cloud):
-    return {sid: s for sid, s in cloud.servers.items() if s.status != "DELETED"}
-
-
 def _on_array(cloud):
     """The array names of a site's Cinder volumes (volume id -> name)."""
     return {vid: v.data["backend_name"] for vid, v in cloud.volumes.items()}
-
-
-def _pg(owner, base):
-    pg = owner.get(base).json["protection_group"]
-    pg["runs_on"] = ("site-a" if pg["current_primary_site_id"] == pg["primary_site_id"]
-                     else "site-b")
-    return pg
-
-
-def _act(owner, base, casts, body):
-    resp = owner.post(base + "/action", body, status=202)
-    op_id = resp.json["operation"]["id"]
-    run_all(casts)
-    return op(owner, op_id)
 
 
 def _driver(op_id):

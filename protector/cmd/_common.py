@@ -17,8 +17,9 @@ def init(binary: str, argv: list[str] | None = None) -> None:
     except cfg.Error as exc:
         sys.exit(f"{binary}: {exc}")
     config.setup_logging(binary)
-    from protector.cloud.fake import service as fake_clouds
-    try:
-        fake_clouds.install_from_config()
-    except (OSError, ValueError) as exc:
-        sys.exit(f"{binary}: configuration error: [fake_cloud]: {exc}")
+    if config.CONF.fake_cloud.address:  # the demo only: no fake cloud import otherwise
+        from protector.cloud.fake import service as fake_clouds
+        try:
+            fake_clouds.install_from_config()
+        except (OSError, ValueError) as exc:
+            sys.exit(f"{binary}: configuration error: [fake_cloud]: {exc}")

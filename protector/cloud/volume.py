@@ -43,6 +43,9 @@ class Volume:
     availability_zone: str | None = None
     group_id: str | None = None
     host: str | None = None  # visible to admins only
+    # Cinder's volume_image_metadata: the Glance image the volume was made
+    # from, which the mock storage mode rebuilds it from on the other site.
+    image_name: str | None = None
 
 
 @dataclass(frozen=True)

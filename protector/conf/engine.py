@@ -27,6 +27,10 @@ opts = [
                     "after that another engine resumes or rolls it back."),
     cfg.IntOpt("sweep_interval", default=15, min=1,
                help="Seconds between checks for operations whose engine died."),
+    cfg.IntOpt("replication_check_interval", default=60, min=0,
+               help="Seconds between reads of the replication state of the protection "
+                    "groups that run on this site (newest recovery point, RPO "
+                    "compliance in the health API); 0 turns the check off."),
 ]
 
 

@@ -14,7 +14,7 @@ from oslo_log import log
 from protector import context as ctx_mod
 from protector import version
 from protector.conf import CONF
-from protector.engine import leases, rpcapi, worker
+from protector.engine import leases, monitor, rpcapi, worker
 
 LOG = log.getLogger(__name__)
 
@@ -73,6 +73,19 @@ class EngineManager:
         self.sweep()
         self._sweeper = threading.Thread(target=loop, daemon=True, name="sweeper")
         self._sweeper.start()
+        if CONF.engine.replication_check_interval:
+            threading.Thread(target=self._monitor, daemon=True,
+                             name="replication-monitor").start()
+
+    def _monitor(self) -> None:
+        """Refresh every local PG's newest recovery point (protector.engine.monitor)."""
+        while True:
+            try:
+                monitor.check_all(ctx_mod.get_admin_context())
+            except Exception:  # noqa: BLE001 - e.g. this site is not registered yet
+                LOG.debug("Replication check skipped", exc_info=True)
+            if self._stop.wait(CONF.engine.replication_check_interval):
+                return
 
     def stop(self) -> None:
         self._stop.set()

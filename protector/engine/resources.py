@@ -110,24 +110,30 @@ class OperationView:
     def storage(self, target_cloud: cloud_base.Cloud | None = None
                 ) -> storage_base.ReplicationDriver:
         """The PG's array driver, from the array the PG runs on to the other."""
-        policy = self.pg.policy
-        if policy is None:
-            raise exception.ReplicationPolicyNotFound(pg=self.pg.name)
-        group = storage_base.GroupSpec(
-            pg_id=self.pg.id, replication_type=self.pg.replication_type,
-            rpo_minutes=policy.rpo_minutes, object_name=policy.pure_pg_name,
-            retention=storage_base.RetentionPolicy(policy.retention_short_term_seconds,
-                                                   policy.retention_per_day,
-                                                   policy.retention_days))
-        primary = storage_factory.endpoint(
-            policy.primary_fa_url, crypto.decrypt(policy.primary_fa_api_token_encrypted))
-        secondary = storage_factory.endpoint(
-            policy.secondary_fa_url, crypto.decrypt(policy.secondary_fa_api_token_encrypted))
-        arrays = storage_base.ArrayPair(primary, secondary)
-        if self.pg.current_primary_site_id != self.pg.primary_site_id:
-            arrays = arrays.reversed()
-        target_volumes = target_cloud.target_volumes() if target_cloud else None
-        return storage_factory.get_driver(group, arrays, target_volumes=target_volumes)
+        return pg_storage(self.pg, target_cloud.target_volumes() if target_cloud else None)
+
+
+def pg_storage(pg: models.ProtectionGroup,
+               target_volumes: storage_base.TargetVolumeFactory | None = None
+               ) -> storage_base.ReplicationDriver:
+    """``pg``'s array driver, from the array it runs on to the other."""
+    policy = pg.policy
+    if policy is None:
+        raise exception.ReplicationPolicyNotFound(pg=pg.name)
+    group = storage_base.GroupSpec(
+        pg_id=pg.id, replication_type=pg.replication_type,
+        rpo_minutes=policy.rpo_minutes, object_name=policy.pure_pg_name,
+        retention=storage_base.RetentionPolicy(policy.retention_short_term_seconds,
+                                               policy.retention_per_day,
+                                               policy.retention_days))
+    primary = storage_factory.endpoint(
+        policy.primary_fa_url, crypto.decrypt(policy.primary_fa_api_token_encrypted))
+    secondary = storage_factory.endpoint(
+        policy.secondary_fa_url, crypto.decrypt(policy.secondary_fa_api_token_encrypted))
+    arrays = storage_base.ArrayPair(primary, secondary)
+    if pg.current_primary_site_id != pg.primary_site_id:
+        arrays = arrays.reversed()
+    return storage_factory.get_driver(group, arrays, target_volumes=target_volumes)
 
 
 def refs(rows: list[models.CGVolume]) -> list[storage_base.VolumeRef]:

@@ -21,7 +21,8 @@ def volume_view(rec: Record) -> volume.Volume:
         id=rec.id, name=rec.name, status=rec.status, size_gb=d["size"],
         volume_type=d["type"], bootable=d["bootable"], metadata=dict(rec.metadata),
         attachments=tuple(volume.Attachment(s, dev) for s, dev in d["attachments"]),
-        availability_zone="nova", group_id=d["group_id"], host=d["host"])
+        availability_zone="nova", group_id=d["group_id"], host=d["host"],
+        image_name=d.get("image_name"))
 
 
 def finish(cloud: FakeCloud, volume_id: str, status: str, fault: str | None = None,
@@ -130,6 +131,7 @@ class FakeVolume(volume.VolumeAPI):
         self._check_quota(size_gb)
         rec = self._new(name, size_gb, vtype.name, metadata)
         rec.data["image_id"] = image_id
+        rec.data["image_name"] = c.images[image_id].name if image_id else None
         rec.data["host"] = self._first_host(vtype)
         fault = c.volume_faults.popleft() if c.volume_faults else None
         fault = fault or self._provision(rec)

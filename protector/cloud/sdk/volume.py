@@ -30,7 +30,8 @@ def _volume(v: Any) -> volume.Volume:
         metadata=dict(v.metadata or {}),
         attachments=tuple(volume.Attachment(a.get("server_id", ""), a.get("device"))
                           for a in v.attachments or ()),
-        availability_zone=v.availability_zone, group_id=v.group_id, host=v.host)
+        availability_zone=v.availability_zone, group_id=v.group_id, host=v.host,
+        image_name=(v.volume_image_metadata or {}).get("image_name"))
 
 
 def _group(body: Mapping[str, Any]) -> volume.VolumeGroup:

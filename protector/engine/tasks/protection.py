@@ -84,7 +84,9 @@ class ProtectVolumes(task.Task):
         rows = []
         for vol in spec.volumes:
             details = source.volume.get_volume(vol.volume_id)
-            image = details.metadata.get("image_name")
+            # Cinder's image metadata, else an operator's tag for volumes
+            # written by hand (mock storage rebuilds from this image).
+            image = details.image_name or details.metadata.get("image_name")
             refs.append(storage_base.VolumeRef(
                 name=array_volume_name(vol.volume_id), size_gb=vol.size_gb,
                 image_name=image, bootable=vol.boot_index == 0,

@@ -107,6 +107,16 @@ def test_volume_lifecycle(twin: Twin) -> None:
         vol.get_volume(str(uuid.uuid4()))
 
 
+def test_volume_from_image_names_it(twin: Twin) -> None:
+    """Cinder's volume_image_metadata: what mock storage rebuilds a copy from."""
+    cirros = twin.cloud.image.find_image("cirros")
+    vid = _volume(twin, 1, image_id=cirros)
+    got = twin.cloud.volume.get_volume(vid)
+    assert (got.image_name, got.bootable) == ("cirros", True)
+    blank = _volume(twin, 1)
+    assert twin.cloud.volume.get_volume(blank).image_name is None
+
+
 def test_manage_unmanage(twin: Twin) -> None:
     vol = twin.cloud.volume
     tag = _tag()

@@ -107,6 +107,7 @@ class Server:
     fault: str | None = None
     availability_zone: str | None = None
     host: str | None = None  # visible to admins only
+    task_state: str | None = None  # Nova's, e.g. powering-off while a stop runs
 
 
 @dataclass(frozen=True)
@@ -175,12 +176,14 @@ class ComputeAPI(abc.ABC):
     @abc.abstractmethod
     def stop_server(self, server_id: str, *, wait: bool = True,
                     timeout: float | None = None) -> None:
-        """Shut the server off; a server already SHUTOFF is left alone."""
+        """Shut the server off; a server already SHUTOFF, or being shut off,
+        is left alone (Nova refuses a second stop with 409)."""
 
     @abc.abstractmethod
     def start_server(self, server_id: str, *, wait: bool = True,
                      timeout: float | None = None) -> None:
-        """Power the server on; a server already ACTIVE is left alone."""
+        """Power the server on; a server already ACTIVE, or being powered
+        on, is left alone."""
 
     @abc.abstractmethod
     def attach_volume(self, server_id: str, volume_id: str,

@@ -10,6 +10,9 @@ from protector.cloud.fake import network as fnet
 from protector.cloud.fake.cloud import NO_VALID_HOST, FakeCloud, Record, api, new_id
 from protector.cloud.fake.volume import finish
 
+# Nova's task_state while a power change runs (the fake's pending status -> it).
+TASK_STATES = {"SHUTOFF": "powering-off", "ACTIVE": "powering-on"}
+
 
 def _device(taken: set[str]) -> str:
     for letter in "abcdefghijklmnopqrstuvwxyz":
@@ -43,7 +46,8 @@ class FakeCompute(compute.ComputeAPI):
     def _view(self, rec: Record) -> compute.Server:
         return compute.Server(id=rec.id, name=rec.name, status=rec.status,
                               metadata=dict(rec.metadata), fault=rec.fault,
-                              availability_zone="nova", host=rec.data["host"])
+                              availability_zone="nova", host=rec.data["host"],
+                              task_state=TASK_STATES.get(rec.data.get("task")))
 
     # -- reading ---------------------------------------------------------------------------
     @api("compute")

@@ -42,7 +42,8 @@ class SdkCompute(compute.ComputeAPI):
     def _server(self, s: Any) -> compute.Server:
         return compute.Server(id=s.id, name=s.name, status=s.status or "",
                               metadata=dict(s.metadata or {}), fault=_fault(s),
-                              availability_zone=s.availability_zone, host=s.compute_host)
+                              availability_zone=s.availability_zone, host=s.compute_host,
+                              task_state=s.task_state)
 
     # -- reading ---------------------------------------------------------------------------
     def get_server(self, server_id: str) -> compute.Server:
@@ -163,7 +164,8 @@ class SdkCompute(compute.ComputeAPI):
 
     def stop_server(self, server_id: str, *, wait: bool = True,
                     timeout: float | None = None) -> None:
-        if self.get_server(server_id).status != "SHUTOFF":
+        now = self.get_server(server_id)
+        if now.status != "SHUTOFF" and now.task_state != "powering-off":
             with self._t("stop server", server_id):
                 self.conn.compute.stop_server(server_id)
         if wait:
@@ -171,7 +173,8 @@ class SdkCompute(compute.ComputeAPI):
 
     def start_server(self, server_id: str, *, wait: bool = True,
                      timeout: float | None = None) -> None:
-        if self.get_server(server_id).status != "ACTIVE":
+        now = self.get_server(server_id)
+        if now.status != "ACTIVE" and now.task_state != "powering-on":
             with self._t("start server", server_id):
                 self.conn.compute.start_server(server_id)
         if wait:

@@ -201,9 +201,14 @@ def test_boot_capture_and_clean_up(twin: Twin) -> None:
     assert p.mac_address == port.mac_address and p.network_id == ids.network_id
     assert spec.metadata[OPERATION_KEY] == tag
     assert [s.id for s in c.compute.find_servers({OPERATION_KEY: tag})] == [sid]
+    # The engine stops every server, then waits on each: a second stop while
+    # Nova is still powering off must wait, not fail with Nova's 409.
+    c.compute.stop_server(sid, wait=False)
     c.compute.stop_server(sid)
     assert c.compute.get_server(sid).status == "SHUTOFF"
+    c.compute.start_server(sid, wait=False)
     c.compute.start_server(sid)
+    assert c.compute.get_server(sid).status == "ACTIVE"
     c.compute.delete_server(sid, wait=True)
     c.volume.wait_available(boot)
     assert c.compute.find_servers({OPERATION_KEY: tag}) == []

@@ -37,6 +37,13 @@ opts = [
     cfg.StrOpt("sync_pod_name", default="cinder-pod",
                help="Stretched ActiveCluster pod holding sync-replicated volumes "
                     "(the Cinder Pure driver's pure_replication_pod_name)."),
+    cfg.StrOpt("mock_storage_dir", default="$state_path/mock_storage",
+               help="Mock storage only: where the simulated arrays (one SQLite file "
+                    "per array URL) and the simulated Cinder groups (one file per "
+                    "site) live. Real arrays and Cinder are reachable from both sites' "
+                    "engines; point both sites at one shared directory to have them "
+                    "see the same simulated ones too. With a directory per site (the "
+                    "default) an engine sees only what it recorded itself."),
 ]
 
 

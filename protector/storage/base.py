@@ -176,6 +176,7 @@ class DriverOptions:
     eradicate: bool = True
     sync_pod_name: str = "cinder-pod"
     state_path: str = "/var/lib/protector"
+    mock_storage_dir: str | None = None  # mock driver; default $state_path/mock_storage
     user_agent: str = "openstack-protector"
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from oslo_config import cfg
@@ -14,7 +13,6 @@ from protector.storage import base
 from protector.storage import exception as exc
 
 NAMESPACE = "protector.storage.drivers"
-MOCK_STORAGE_DIR = "mock_storage"
 
 
 def _registered(conf: cfg.ConfigOpts) -> cfg.ConfigOpts:
@@ -33,7 +31,7 @@ def driver_name(conf: cfg.ConfigOpts = cfg.CONF) -> str:
 
 
 def mock_storage_dir(conf: cfg.ConfigOpts = cfg.CONF) -> str:
-    return os.path.join(conf.state_path, MOCK_STORAGE_DIR)
+    return _registered(conf).storage.mock_storage_dir
 
 
 def options_from_conf(conf: cfg.ConfigOpts = cfg.CONF, **overrides: Any) -> base.DriverOptions:
@@ -49,6 +47,7 @@ def options_from_conf(conf: cfg.ConfigOpts = cfg.CONF, **overrides: Any) -> base
         "eradicate": s.eradicate_on_cleanup,
         "sync_pod_name": s.sync_pod_name,
         "state_path": conf.state_path,
+        "mock_storage_dir": s.mock_storage_dir,
     }
     values.update(overrides)
     return base.DriverOptions(**values)
@@ -102,8 +101,10 @@ def get_driver(
     return manager.driver
 
 
-def get_consistency_group_api(conf: cfg.ConfigOpts = cfg.CONF) -> base.ConsistencyGroupAPI | None:
-    """The simulated Cinder group API when [DEFAULT] use_mock_cinder is set, else None.
+def get_consistency_group_api(conf: cfg.ConfigOpts = cfg.CONF, *, site: str | None = None
+                              ) -> base.ConsistencyGroupAPI | None:
+    """The simulated Cinder group API of ``site`` when [DEFAULT] use_mock_cinder
+    is set, else None.
 
     None means: use the real Cinder group API (supplied by the engine).
     """
@@ -111,4 +112,4 @@ def get_consistency_group_api(conf: cfg.ConfigOpts = cfg.CONF) -> base.Consisten
         return None
     from protector.storage.mock_cinder import MockConsistencyGroupAPI
 
-    return MockConsistencyGroupAPI(mock_storage_dir(conf))
+    return MockConsistencyGroupAPI(mock_storage_dir(conf), site=site)

@@ -1,7 +1,8 @@
 """Cinder consistency groups simulated in SQLite (``use_mock_cinder = True``).
 
 For clouds whose Cinder back end has no generic volume group support. The
-state lives in ``$state_path/mock_storage/cinder_groups.sqlite`` (0600) and
+state of site X lives in ``[storage] mock_storage_dir``
+(``$state_path/mock_storage``) as ``cinder_groups-X.sqlite`` (0600) and
 follows Cinder's rules that matter to protector: a volume belongs to at most
 one group, and a group with volumes is deleted only with ``delete_volumes``.
 """
@@ -39,9 +40,12 @@ class MockConsistencyGroupAPI:
     :param clock: epoch seconds, for creation times.
     """
 
-    def __init__(self, directory: str, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, directory: str, clock: Callable[[], float] = time.time, *,
+                 site: str | None = None) -> None:
         ensure_private_dir(directory)
-        self.path = os.path.join(directory, DB_NAME)
+        # One Cinder per site: any engine acting on a site must find its groups.
+        name = f"cinder_groups-{site}.sqlite" if site else DB_NAME
+        self.path = os.path.join(directory, name)
         self.clock = clock
 
     @contextlib.contextmanager

@@ -1,10 +1,10 @@
 """The ``mock`` driver (``use_mock_storage = True``): arrays simulated in SQLite.
 
-Each array endpoint is one SQLite file under ``$state_path/mock_storage/``
-(directory created 0755, files 0600). There is no data path: "replicating"
-records, on the target array's file, which volumes the PG had and the Glance
-image each was built from. Materialising creates new bootable volumes from
-the same-named images on the target site through a
+Each array endpoint is one SQLite file under ``[storage] mock_storage_dir``
+(default ``$state_path/mock_storage/``; created 0755, files 0600). There
+is no data path: "replicating" records, on the target array's file, which
+volumes the PG had and the Glance image each was built from. Materialising
+creates new bootable volumes from the same-named images on the target site through a
 :class:`~protector.storage.base.TargetVolumeFactory`, so the image must
 exist there (otherwise: ``Image 'cirros' not found on target site``).
 
@@ -98,7 +98,8 @@ class MockDriver(base.ReplicationDriver):
                  options: base.DriverOptions | None = None, *,
                  target_volumes: base.TargetVolumeFactory | None = None) -> None:
         super().__init__(group, arrays, options, target_volumes=target_volumes)
-        self.directory = os.path.join(self.options.state_path, MOCK_DIR)
+        self.directory = (self.options.mock_storage_dir
+                          or os.path.join(self.options.state_path, MOCK_DIR))
         ensure_private_dir(self.directory)
         self.src = MockArray(self.directory, arrays.source)
         self.tgt = MockArray(self.directory, arrays.target)

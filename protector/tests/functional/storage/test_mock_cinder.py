@@ -69,3 +69,19 @@ def test_selected_by_use_mock_cinder(conf):
         conf.clear_override("use_mock_cinder")
     assert isinstance(api, MockConsistencyGroupAPI)
     assert api.path == os.path.join(conf.state_path, "mock_storage", "cinder_groups.sqlite")
+
+
+def test_one_file_per_site_in_the_shared_dir(conf, tmp_path):
+    """Any engine acting on site-b (its own or site-a's) finds site-b's groups."""
+    conf.set_override("use_mock_cinder", True)
+    conf.set_override("mock_storage_dir", str(tmp_path / "shared"), group="storage")
+    try:
+        group = factory.get_consistency_group_api(conf, site="site-b").create_group("pg", "t")
+        again = factory.get_consistency_group_api(conf, site="site-b")
+        other = factory.get_consistency_group_api(conf, site="site-a")
+    finally:
+        conf.clear_override("use_mock_cinder")
+        conf.clear_override("mock_storage_dir", group="storage")
+    assert again.path == str(tmp_path / "shared" / "cinder_groups-site-b.sqlite")
+    assert again.get_group(group.id).name == "pg"
+    assert [g.id for g in other.list_groups()] == []

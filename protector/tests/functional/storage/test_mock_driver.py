@@ -122,6 +122,34 @@ def test_needs_a_target_volume_factory(tmp_path):
         driver.materialise(point, [base.VolumeRef("v1")], tag="t4")
 
 
+def test_sites_sharing_the_array_dir_see_one_array(tmp_path):
+    """Two sites' engines (own state_path each) with one mock_storage_dir: what
+    site-a's engine replicated, site-b's sees, as with real arrays."""
+    shared = str(tmp_path / "arrays")
+
+    def driver(site: str) -> MockDriver:
+        return MockDriver(GROUP, ARRAYS, base.DriverOptions(
+            state_path=str(tmp_path / site), mock_storage_dir=shared))
+
+    a = driver("site-a")
+    a.ensure_replication()
+    a.add_volumes([base.VolumeRef("v1", size_gb=1)])
+    point = a.replicate_now()
+    assert [p.name for p in driver("site-b").list_recovery_points()] == [point.name]
+    alone = MockDriver(GROUP, ARRAYS, base.DriverOptions(state_path=str(tmp_path / "c")))
+    assert alone.list_recovery_points() == []  # its own directory: nothing there
+
+
+def test_array_dir_from_config(conf):
+    assert factory.options_from_conf(conf).mock_storage_dir == os.path.join(
+        conf.state_path, "mock_storage")
+    conf.set_override("mock_storage_dir", "/srv/arrays", group="storage")
+    try:
+        assert factory.options_from_conf(conf).mock_storage_dir == "/srv/arrays"
+    finally:
+        conf.clear_override("mock_storage_dir", group="storage")
+
+
 # -- factory ------------------------------------------------------------------------
 def test_driver_name_from_config(conf):
     assert factory.driver_name(conf) == "pure"

@@ -105,7 +105,8 @@ class OperationView:
 
     def cinder_groups(self, site: models.Site) -> Any:
         """Cinder groups on ``site`` (mock Cinder groups when configured)."""
-        return storage_factory.get_consistency_group_api() or self.cloud(site).consistency_groups()
+        return (storage_factory.get_consistency_group_api(site=site.name)
+                or self.cloud(site).consistency_groups())
 
     def storage(self, target_cloud: cloud_base.Cloud | None = None
                 ) -> storage_base.ReplicationDriver:

@@ -101,7 +101,8 @@ class ProtectVolumes(task.Task):
             driver.add_volumes(refs)
         finally:
             driver.close()
-        groups = storage_factory.get_consistency_group_api() or source.consistency_groups()
+        groups = (storage_factory.get_consistency_group_api(site=view.source.name)
+                  or source.consistency_groups())
         cg = _consistency_group(view, None)
         groups.add_volumes(cg.cinder_group_id, [v.volume_id for v in spec.volumes])
         with session.writer(view.context) as s:

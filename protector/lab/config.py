@@ -143,6 +143,16 @@ def clouds_yaml() -> Path:
     return lab_dir() / "clouds.yaml"
 
 
+def mock_storage_dir() -> Path:
+    """Both sites' [storage] mock_storage_dir (the lab runs mock storage)."""
+    return lab_dir() / "mock_storage"
+
+
+def tenant_clouds_yaml() -> Path:
+    """The demo tenant's workstation view: site-a and site-b as user demo."""
+    return lab_dir() / "clouds-demo.yaml"
+
+
 def constraints_file() -> Path:
     """OpenStack's upper-constraints: never copied into the repo, found beside it."""
     env = os.environ.get("PROTECTOR_LAB_CONSTRAINTS")

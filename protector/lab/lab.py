@@ -120,6 +120,8 @@ def down(sites: list[Site], wipe: bool = False) -> None:
     if wipe and len(sites) == len(config.SITES):
         infra.drop_db_user()
         config.clouds_yaml().unlink(missing_ok=True)
+        config.tenant_clouds_yaml().unlink(missing_ok=True)
+        shutil.rmtree(config.mock_storage_dir(), ignore_errors=True)
 
 
 def memory(sites: list[Site]) -> tuple[dict[str, int], int]:
@@ -166,7 +168,8 @@ def _cloud(name: str, site: Site, creds: keystone.Credentials) -> str:
 
 
 def write_clouds_yaml() -> None:
-    """site-a / site-b as the spec shows them (admin), plus <site>-demo and <site>-protector."""
+    """site-a / site-b as the spec shows them (admin), plus <site>-demo and
+    <site>-protector; and clouds-demo.yaml, site-a / site-b as the demo user."""
     parts = ["# Written by protector-lab; lab-only passwords.\nclouds:\n"]
     for site in config.SITES.values():
         creds = keystone.credentials(site)
@@ -176,6 +179,12 @@ def write_clouds_yaml() -> None:
     path = config.clouds_yaml()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(parts))
+    # The spec's clouds.yaml as a tenant has it: the CLI reaches the other
+    # site as the same user, which makes the trust protector acts with there.
+    tenant = ["# Written by protector-lab: the demo tenant on both sites.\nclouds:\n"]
+    tenant += [_cloud(site.cloud, site, keystone.credentials(site)["demo"])
+               for site in config.SITES.values()]
+    config.tenant_clouds_yaml().write_text("\n".join(tenant))
 
 
 def env_lines(site: Site | None) -> list[str]:

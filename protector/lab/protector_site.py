@@ -24,7 +24,16 @@ def write_config(site: Site) -> Path:
             "debug": False, "log_dir": d / "log", "state_path": d / "state",
             "site_name": site.cloud, "host": f"protector-{site.name}",
             "transport_url": site.transport_url,
+            # The spec's mock storage mode: the lab has no arrays, and its
+            # fake Cinder back end has no consistency group support.
+            "use_mock_cinder": True, "use_mock_storage": True,
         },
+        # Recovery points show in the health API within seconds, and a
+        # killed engine's operation is taken over quickly.
+        "engine": {"replication_check_interval": 10, "sweep_interval": 5},
+        # The simulated arrays and Cinder groups in one directory for both
+        # sites: real ones are reachable from both sites' engines too.
+        "storage": {"mock_storage_dir": config.mock_storage_dir()},
         "api": {
             "bind_host": site.ip, "bind_port": config.PORTS["protector"], "workers": 1,
             "api_paste_config": config.REPO / "etc" / "protector" / "api-paste.ini",

@@ -4,7 +4,9 @@ cinder's own ``FakeLoggingVolumeDriver`` (shipped in the cinder wheel) logs
 instead of acting, but cannot manage existing volumes: its fake LVM returns
 a list where a size is expected. protector's failover imports volumes with
 the manage API, so this subclass adds manage/unmanage for volumes and
-snapshots, reports replication for replicated types, and fails over.
+snapshots, reports replication for replicated types, fails over, and "clones"
+images (a volume from an image is made without a download, image metadata
+kept).
 Sizes of managed objects come from the reference: ``source-name: "x@5"`` is
 5 GiB (anything else is 1 GiB).
 """
@@ -79,6 +81,12 @@ class LabDriver(fake_driver.FakeLoggingVolumeDriver):
 
     def unmanage_snapshot(self, snapshot: Any) -> None:
         pass
+
+    def clone_image(self, context: Any, volume: Any, image_location: Any, image_meta: Any,
+                    image_service: Any) -> tuple[dict, bool]:
+        # "Cloned" on the back end, as RBD does: Cinder skips the download
+        # (qemu-img through sudo) and still records the image metadata.
+        return self._model(volume), True
 
     def copy_image_to_volume(self, context: Any, volume: Any, image_service: Any,
                              image_id: str, disable_sparse: bool = False) -> None:

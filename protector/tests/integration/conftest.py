@@ -66,17 +66,16 @@ def _openstack_exe() -> str:
     return str(beside) if beside.exists() else (shutil.which("openstack") or "openstack")
 
 
-@pytest.fixture(scope="session")
-def openstack() -> Openstack:
-    """``openstack(cloud, *args)``: the real CLI with the lab's clouds.yaml; JSON
-    output parsed when ``-f json`` is among the args, else the text."""
-    env = {**os.environ, "OS_CLIENT_CONFIG_FILE": str(config.clouds_yaml())}
+def _runner(clouds_yaml: Path) -> Openstack:
+    """``run(cloud, *args)``: the real CLI with ``clouds_yaml``; JSON output
+    parsed when ``-f json`` is among the args, else the text."""
+    env = {**os.environ, "OS_CLIENT_CONFIG_FILE": str(clouds_yaml)}
     for var in [v for v in env if v.startswith("OS_") and v != "OS_CLIENT_CONFIG_FILE"]:
         del env[var]  # a developer's OS_CLOUD or OS_PASSWORD must not leak in
 
     def run(cloud: str, *args: str, check: bool = True) -> Any:
         argv = [_openstack_exe(), "--os-cloud", cloud, *args]
-        proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120,
+        proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=900,
                               check=False)
         if check and proc.returncode != 0:
             raise AssertionError(f"{' '.join(argv[1:])} exited {proc.returncode}:\n"
@@ -86,6 +85,19 @@ def openstack() -> Openstack:
         return json.loads(proc.stdout) if "json" in args else proc.stdout
 
     return run
+
+
+@pytest.fixture(scope="session")
+def openstack() -> Openstack:
+    """The CLI with the lab's clouds.yaml (site-a/site-b are admins)."""
+    return _runner(config.clouds_yaml())
+
+
+@pytest.fixture(scope="session")
+def tenant_openstack() -> Openstack:
+    """The CLI as the demo tenant's workstation has it: clouds-demo.yaml,
+    where site-a and site-b are user demo (the spec's clouds.yaml)."""
+    return _runner(config.tenant_clouds_yaml())
 
 
 @pytest.fixture(scope="session")

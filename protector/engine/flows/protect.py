@@ -15,8 +15,9 @@ ADDING = "adding"
 
 def get_flow(operation_id: str) -> linear_flow.Flow:
     """Build the protect flow of ``operation_id``: first the PG's array
-    container and Cinder group (once), then for every member still
-    ``adding``, in parallel:
+    container and Cinder group (once), then for the member the operation
+    was made for (or, for an operation without one, every member still
+    ``adding``), in parallel:
 
     1. capture its server's spec on the site the PG runs on;
     2. check every volume has a replication-enabled type that also exists
@@ -30,7 +31,10 @@ def get_flow(operation_id: str) -> linear_flow.Flow:
     # were being added when it was first built.
     chosen = view.params.get("member_ids")
     if chosen is None:
-        chosen = [m.id for m in view.pg.members if m.status == ADDING]
+        # Each member add has its own operation; two running side by side
+        # must not both protect (and on failure both revert) one member.
+        one = view.params.get("member_id")
+        chosen = [one] if one else [m.id for m in view.pg.members if m.status == ADDING]
         op_db.update(view.context, operation_id,
                      {"parameters": {**view.params, "member_ids": chosen}})
     flow = unordered_flow.Flow(f"protect-{operation_id}")
@@ -54,7 +58,10 @@ def settle(context: Any, op: Any, outcome: str) -> None:
     new specs and volumes go to the peer with one metadata push."""
     view = resources.load(op.id)
     if outcome != states.DONE:
+        params = view.params  # read fresh: the flow recorded its members there
+        chosen = params.get("member_ids") or (
+            [params["member_id"]] if params.get("member_id") else None)
         for member in view.pg.members:
-            if member.status == ADDING:
+            if member.status == ADDING and (chosen is None or member.id in chosen):
                 member_db.update(context, view.pg.id, member.id, {"status": "error"})
     pg_status.change(context, view.pg.id, {})

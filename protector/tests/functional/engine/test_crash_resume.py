@@ -108,7 +108,8 @@ def _checked(owner, op_id, crash_ran, steps):
 # Steps (tasks) of each operation for a PG of two members; the engine dies
 # after 1 .. steps-1 of them.
 TEST_FAILOVER_STEPS, FAILOVER_STEPS, UNPLANNED_STEPS = 10, 10, 9
-REPROTECT_STEPS, FAILBACK_STEPS, PROTECT_STEPS = 3, 12, 9
+# Protect: the container once, then the added member's four steps.
+REPROTECT_STEPS, FAILBACK_STEPS, PROTECT_STEPS = 3, 12, 5
 
 
 @pytest.mark.parametrize("after", range(1, PROTECT_STEPS))

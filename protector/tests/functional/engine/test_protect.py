@@ -1,0 +1,34 @@
+"""Protect operations: each member add protects its own member only."""
+
+from protector import context
+from protector.db import models, session
+from protector.engine import worker
+from protector.tests.functional.engine.conftest import op
+
+
+def _volumes_of(member_id: str) -> list[str]:
+    with session.reader(context.get_admin_context()) as s:
+        return [v.volume_id for v in s.query(models.CGVolume).filter_by(member_id=member_id)]
+
+
+def test_each_add_protects_its_own_member(members_added, casts):
+    """Two adds in a row: the second one's operation, run first, must leave
+    the first member to its own operation (two operations protecting one
+    member raced in the lab, and the loser's revert took the winner's
+    volumes away)."""
+    owner, base, _ = members_added
+    members = {m["instance_name"] or m["instance_id"]: m
+               for m in owner.get(base + "/members").json["members"]}
+    first, second = casts  # db's operation, web's operation
+    worker.run(second, host="engine-1")
+    assert op(owner, second)["status"] == "completed"
+    statuses = {m["id"]: m["status"] for m in owner.get(base + "/members").json["members"]}
+    done = [mid for mid, status in statuses.items() if status == "protected"]
+    waiting = [mid for mid, status in statuses.items() if status == "adding"]
+    assert len(done) == 1 and len(waiting) == 1, statuses
+    assert len(_volumes_of(done[0])) == 2 and _volumes_of(waiting[0]) == []
+
+    worker.run(first, host="engine-1")
+    assert op(owner, first)["status"] == "completed"
+    assert {m["status"] for m in owner.get(base + "/members").json["members"]} == {"protected"}
+    assert all(len(_volumes_of(m["id"])) == 2 for m in members.values())

@@ -44,6 +44,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="Multiply the fake clouds' and arrays' latencies (default 1)")
     parser.add_argument("--keep", action="store_true",
                         help="Keep the work directory (reports are always kept)")
+    parser.add_argument("--lab", action="store_true",
+                        help="Run the drill against the two-site OpenStack lab "
+                             "(`protector-lab up`, docs/lab.md) instead of the fakes: "
+                             "its Keystones, clouds and protector services, mock storage")
     args = parser.parse_args(argv)
     if not 1 <= args.vms <= 500:
         parser.error("--vms must be between 1 and 500")
@@ -62,12 +66,20 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _shield(on: bool) -> None:
+    """Ignore Ctrl-C and SIGTERM while cleaning up (on), then listen again."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN if on else signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN if on else _interrupt)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     console = Console(highlight=False)
     if not console.is_terminal:
         console.width = max(console.width, 120)  # a log keeps the summary table whole
     signal.signal(signal.SIGTERM, _interrupt)
+    if args.lab:
+        return _main_lab(args, console)
     workdir = args.workdir or tempfile.mkdtemp(prefix="protector-demo-")
     os.makedirs(workdir, exist_ok=True)
     reports = os.path.join(workdir, "reports")
@@ -104,11 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[red]demo failed: {exc}[/red]")
         console.print(f"logs: {workdir}/site-*/protector-*.log")
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip this
+        _shield(True)  # a second Ctrl-C or SIGTERM must not skip this
         for site in sites.values():
             site.stop()
         infra.stop()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _shield(False)
     console.print(f"everything stopped; {time.monotonic() - started:.0f} s in all")
     if ok and not args.keep and not args.workdir:
         # Reports outlive the rest of the work directory.
@@ -119,10 +131,55 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if ok else 1
 
 
+def _main_lab(args: argparse.Namespace, console: Console) -> int:
+    """The drill on the lab; the lab stays up, the drill's servers and PG go."""
+    from protector.demo import lab as lab_mod
+
+    problem = lab_mod.problem()
+    if problem:
+        console.print(f"[red]the lab is not up ({problem}); start it with "
+                      "`protector-lab up` (docs/lab.md)[/red]")
+        return 2
+    started = time.monotonic()
+    workdir = args.workdir or tempfile.mkdtemp(prefix="protector-demo-lab-")
+    infra = lab_mod.LabInfra()
+    sites = {name: lab_mod.LabSite(name) for name in HOSTS}
+    d = drill_mod.Drill(
+        console, sites, infra, args.vms, os.path.join(workdir, "reports"),
+        admin={n: lab_mod.client(n, tenant=False) for n in HOSTS},
+        owner={n: lab_mod.client(n, tenant=True) for n in HOSTS},
+        projects=infra.projects, pg=f"{infra.mark}-pg",
+        rpo_minutes=1)  # mock storage replicates on its schedule only
+    ok = False
+    console.rule("[bold]protector demo on the lab: two OpenStack sites, one protection group")
+    try:
+        _run_drill(console, d, infra, sites)
+        ok = True
+    except KeyboardInterrupt:
+        console.print("\n[yellow]interrupted: removing what the drill made[/yellow]")
+    except Exception as exc:  # noqa: BLE001 - one clear line, then clean up
+        console.print(f"[red]demo failed: {exc}[/red]")
+    finally:
+        _shield(True)
+        for name, site in sites.items():  # a drill stopped mid-disaster brings it back
+            if len(site.running()) < 2:
+                infra.restore_site(name)
+                site.start()
+        try:
+            d.remove()
+        except Exception as exc:  # noqa: BLE001 - say what stays, go on cleaning
+            console.print(f"[yellow]protection group {d.pg} stays: {exc}[/yellow]")
+        infra.stop()
+        _shield(False)
+    console.print(f"drill servers, volumes, PG and mapping deleted; the lab stays up; "
+                  f"{time.monotonic() - started:.0f} s in all")
+    return 0 if ok else 1
+
+
 def _run_drill(console: Console, d: drill_mod.Drill, infra: infra_mod.Infrastructure,
                sites: dict[str, sites_mod.Site]) -> None:
     n = d.vms
-    pg = drill_mod.PG
+    pg = d.pg
     console.rule("set-up")
     d.register()
     d.protect()
@@ -163,7 +220,7 @@ def _run_drill(console: Console, d: drill_mod.Drill, infra: infra_mod.Infrastruc
 def _home_again(d: drill_mod.Drill, infra: infra_mod.Infrastructure, suffix: str) -> None:
     """From site-b: reprotect (site-a's copy retired, its servers fenced),
     let the array replicate back, fail back to site-a."""
-    pg, n = drill_mod.PG, d.vms
+    pg, n = d.pg, d.vms
     d.run(f"reprotect{suffix}", "site-b", lambda c: c.protection_groups.reprotect(pg))
     d.check({"site-a": 0, "site-b": n}, f"reprotect{suffix}")
     infra.replicate("site-b")

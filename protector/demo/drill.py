@@ -55,52 +55,71 @@ def api(url: str, token: str, project: str) -> pclient.Client:
 
 
 class Drill:
+    """The drill on ``sites``; ``admin`` and ``owner`` are each site's protector
+    clients (default: the demo's noauth ones), ``projects`` the tenant's
+    project on each site."""
+
     def __init__(self, console: Console, sites: dict[str, Any], infra: Any, vms: int,
-                 report_dir: str) -> None:
+                 report_dir: str, *, admin: dict[str, pclient.Client] | None = None,
+                 owner: dict[str, pclient.Client] | None = None,
+                 projects: dict[str, str] | None = None, pg: str = PG,
+                 rpo_minutes: int = 5) -> None:
         self.console, self.sites, self.infra, self.vms = console, sites, infra, vms
-        self.report_dir = report_dir
+        self.report_dir, self.pg, self.rpo_minutes = report_dir, pg, rpo_minutes
         os.makedirs(report_dir, exist_ok=True)
         self.outcomes: list[Outcome] = []
-        self.admin = {name: api(s.url, f"admin:{ADMIN_PROJECT}:admin,member", ADMIN_PROJECT)
-                      for name, s in sites.items()}
-        self.owner = {"site-a": api(sites["site-a"].url, f"alice:{PROJECT_A}:member",
-                                    PROJECT_A),
-                      "site-b": api(sites["site-b"].url, f"alice:{PROJECT_B}:member",
-                                    PROJECT_B)}
+        self.mapping: str | None = None  # the tenant mapping this drill made
+        self.projects = projects or {"site-a": PROJECT_A, "site-b": PROJECT_B}
+        self.admin = admin or {
+            name: api(s.url, f"admin:{ADMIN_PROJECT}:admin,member", ADMIN_PROJECT)
+            for name, s in sites.items()}
+        self.owner = owner or {
+            name: api(sites[name].url, f"alice:{project}:member", project)
+            for name, project in self.projects.items()}
 
     # -- set-up -------------------------------------------------------------------------
     def register(self) -> None:
-        """Both sites on both protector services; the tenant mapped A -> B."""
+        """Both sites on both protector services; the tenant mapped A -> B.
+        What an earlier drill registered is kept."""
         for admin in self.admin.values():
+            known = {s["name"] for s in admin.sites.list()}
             for other, site in self.sites.items():
+                if other in known:
+                    continue
                 admin.sites.create(
                     name=other, site_type="primary" if other == "site-a" else "secondary",
                     auth_url=f"http://{site.host}:5000/v3", region_name="RegionOne",
                     description=f"demo {other}", protector_url=site.url)
-        self.admin["site-a"].tenant_mappings.create(
-            local_tenant=PROJECT_A, remote_site="site-b", remote_tenant=PROJECT_B,
-            description="demo tenant mapping")
+        local, remote = self.projects["site-a"], self.projects["site-b"]
+        mappings = self.admin["site-a"].tenant_mappings.list()
+        if not any(m["local_tenant"] == local and m["remote_tenant"] == remote
+                   for m in mappings):
+            self.mapping = self.admin["site-a"].tenant_mappings.create(
+                local_tenant=local, remote_site="site-b", remote_tenant=remote,
+                description="demo tenant mapping")["id"]
         self.console.print("  sites registered on both sites; tenant mapping mirrored")
 
     def protect(self) -> None:
         owner = self.owner["site-a"]
         arrays = self.infra.arrays
+        net = self.infra.network
         owner.protection_groups.create(
-            name=PG, description="the demo's application", replication_type="async",
+            name=self.pg, description="the demo's application", replication_type="async",
             volume_type="replicated-async", primary_site="site-a", secondary_site="site-b",
-            network_mapping={"private": "private"})
-        owner.policies.create(PG, primary_fa_url=arrays.urls["site-a"],
+            network_mapping={net: net})
+        owner.policies.create(self.pg, primary_fa_url=arrays.urls["site-a"],
                               primary_fa_api_token=arrays.api_token,
                               secondary_fa_url=arrays.urls["site-b"],
-                              secondary_fa_api_token=arrays.api_token, rpo_minutes=5)
+                              secondary_fa_api_token=arrays.api_token,
+                              rpo_minutes=self.rpo_minutes)
         servers = self.infra.seed_servers("site-a", self.vms)
         tiers = max(1, min(3, len(servers)))
         for i, (name, server_id) in enumerate(servers.items()):
             # db first, then app, then web: boot order groups as a real stack has.
-            owner.members.add(PG, server_id, instance_name=name,
+            owner.members.add(self.pg, server_id, instance_name=name,
                               boot_order=1 + i * tiers // len(servers))
         self._wait_members(owner)
-        self.console.print(f"  {PG}: {len(servers)} VMs (boot + data volume each) "
+        self.console.print(f"  {self.pg}: {len(servers)} VMs (boot + data volume each) "
                            "protected on site-a")
 
     def _wait_members(self, owner: pclient.Client, timeout: float = 300) -> None:
@@ -108,7 +127,7 @@ class Drill:
         with self._progress() as progress:
             bar = progress.add_task("protect members", total=self.vms)
             while True:
-                members = list(owner.members.list(PG, limit=1000))
+                members = list(owner.members.list(self.pg, limit=1000))
                 done = [m for m in members if m["status"] == "protected"]
                 failed = [m for m in members if m["status"] == "error"]
                 progress.update(bar, completed=len(done))
@@ -168,6 +187,23 @@ class Drill:
             raise RuntimeError(f"after {what}: servers per site {servers}, expected {expect}")
         self.console.print(f"  [dim]check: servers per site {servers}, volumes "
                            f"{ {s: c['volumes'] for s, c in counts.items()} }[/dim]")
+
+    def remove(self, site: str = "site-a", timeout: float = 300) -> None:
+        """Take the members out, delete the PG and the tenant mapping this
+        drill made (a drill on clouds that outlive it: the lab)."""
+        owner = self.owner[site]
+        for member in owner.members.list(self.pg, limit=1000):
+            owner.members.remove(self.pg, member["id"])
+        deadline = time.monotonic() + timeout
+        while list(owner.members.list(self.pg, limit=1)):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"members of {self.pg} were not removed in time")
+            time.sleep(1)
+        owner.protection_groups.delete(self.pg)
+        if self.mapping:
+            self.admin["site-a"].tenant_mappings.delete(self.mapping)
+        self.console.print(f"  {self.pg}: members removed, protection group and tenant "
+                           "mapping deleted")
 
     def _progress(self) -> Progress:
         return Progress(TextColumn("  {task.description}"), BarColumn(),

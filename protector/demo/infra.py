@@ -47,6 +47,8 @@ class Arrays:
 class Infrastructure:
     """The fake clouds, the simulated arrays and the holder serving the clouds."""
 
+    network = "private"  # the tenant network of every fake cloud
+
     def __init__(self, workdir: str, *, scale: float = 1.0, vms_hint: int = 3) -> None:
         self.workdir = workdir
         knobs = {k: v * scale for k, v in LATENCY.items()}

@@ -1,11 +1,11 @@
-"""``protector-lab`` (``python -m protector.lab``): up, down, status, env."""
+"""``protector-lab`` (``python -m protector.lab``): up, install, down, status, env."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from protector.lab import config, lab
+from protector.lab import config, install, lab
 from protector.lab.procs import LabError
 
 
@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     p_up.add_argument("--sites", metavar="LIST", default="a,b", help="a, b or a,b (default)")
     p_up.add_argument("--restart", metavar="LIST", default="",
                       help="services to restart, e.g. 'protector' after changing its code")
+    sub.add_parser("install", help="only install the lab's OpenStack venv (what up "
+                                   "would install first); starts nothing")
     p_down = sub.add_parser("down", help="stop what up started")
     p_down.add_argument("--wipe", action="store_true",
                         help="also drop the databases, vhosts and state (not the venv)")
@@ -43,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
                     raise SystemExit(f"protector-lab: unknown service(s) {sorted(unknown)}")
                 lab.up(config.select_services(args.services), config.select_sites(args.sites),
                        restart=restart)
+        elif args.command == "install":
+            with lab.lock():
+                seconds = install.ensure(config.select_services("all"))
+            print(f"lab venv ready ({seconds:.0f}s)")
         elif args.command == "down":
             with lab.lock():
                 lab.down(config.select_sites(args.sites), wipe=args.wipe)

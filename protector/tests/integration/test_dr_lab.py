@@ -81,11 +81,20 @@ def tenants() -> dict[str, Tenant]:
 @pytest.fixture(scope="module")
 def mapping(openstack: Openstack, registered_sites: dict[str, Any],
             tenants: dict[str, Tenant]) -> Iterator[None]:
-    """The demo tenant of site-a mapped to the demo tenant of site-b."""
+    """The demo tenant of site-a mapped to the demo tenant of site-b (one an
+    earlier run left is used, and left)."""
+    local = tenants["site-a"].conn.current_project_id
+    remote = tenants["site-b"].conn.current_project_id
+    existing = [m for m in openstack("site-a", "protector", "tenant", "mapping", "list",
+                                     "-f", "json")
+                if (m["local_tenant"], m["remote_tenant"]) == (local, remote)]
+    if existing:
+        yield
+        return
     created = openstack("site-a", "protector", "tenant", "mapping", "create",
-                        "--local-tenant", tenants["site-a"].conn.current_project_id,
+                        "--local-tenant", local,
                         "--remote-site", registered_sites["site-a"]["site-b"]["id"],
-                        "--remote-tenant", tenants["site-b"].conn.current_project_id,
+                        "--remote-tenant", remote,
                         "--description", "lab DR drill", "-f", "json")
     yield
     openstack("site-a", "protector", "tenant", "mapping", "delete", created["id"],

@@ -93,3 +93,15 @@ def test_ctrl_c_stops_everything(tmp_path):
     assert proc.returncode == 1
     assert _children_of_demo(workdir) == []
     assert [pid for pid, (_, sid) in _processes().items() if sid in sessions] == []
+
+
+def test_lab_option_needs_the_lab(tmp_path):
+    """``--lab`` with no lab up says what is missing and how to start it."""
+    env = {**os.environ, "PROTECTOR_LAB_DIR": str(tmp_path / "no-lab")}
+    proc = subprocess.run([os.path.join(BIN, "protector-demo"), "--lab"], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    out = " ".join(proc.stdout.split())
+    assert "the lab is not up (no " in out and "clouds.yaml" in out
+    assert "protector-lab up" in out
+    assert "Traceback" not in proc.stdout + proc.stderr

@@ -1,0 +1,184 @@
+"""``protector-demo --lab``: the same drill against the two-site OpenStack
+lab (``protector-lab up``, docs/lab.md) instead of the fakes.
+
+The lab's own protector-api and protector-engine serve the drill, behind
+their real Keystones; the servers are real (fake-virt) Nova servers of the
+lab's ``demo`` project, booted from ``cirros`` volumes of the lab's Cinder;
+storage is the spec's mock mode, whose arrays both sites' engines share.
+The disaster stops site-a's protector and Keystone (nothing there can be
+reached or authenticated), and the restore starts them again.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import openstack
+from openstack import config as os_config
+
+from protector.lab import catalog, config, keystone, procs, protector_site
+from protectorclient.v1 import client as pclient
+
+SITES = {"site-a": config.SITES["a"], "site-b": config.SITES["b"]}
+VOLUME_TYPE = "replicated-async"
+
+
+def problem() -> str | None:
+    """Why the lab cannot run the drill, or None when it can."""
+    for path in (config.clouds_yaml(), config.tenant_clouds_yaml()):
+        if not path.exists():
+            return f"no {path}"
+    for site in SITES.values():
+        for name in ("keystone-api", "nova-compute", "cinder-volume", "protector-api",
+                     "protector-engine"):
+            if procs.running(site, name) is None:
+                return f"{name} of site {site.name} is not running"
+    return None
+
+
+def _region(path: Any, cloud: str) -> Any:
+    return os_config.OpenStackConfig(config_files=[str(path)]).get_one(cloud=cloud)
+
+
+def client(cloud: str, *, tenant: bool) -> pclient.Client:
+    """A protector client as the lab's admin, or as the demo tenant."""
+    path = config.tenant_clouds_yaml() if tenant else config.clouds_yaml()
+    return pclient.Client(_region(path, cloud).get_session())
+
+
+class LabSite:
+    """One lab site's protector services, as the drill stops and starts them."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.site = name, SITES[name]
+        self.host = self.site.ip
+        self.url = self.site.url("protector")
+
+    def running(self) -> list[int]:
+        pids = (procs.running(self.site, n) for n in ("protector-api", "protector-engine"))
+        return [p for p in pids if p]
+
+    def stop(self) -> None:
+        procs.stop_all(self.site, ["protector-api", "protector-engine"])
+
+    def start(self) -> None:
+        protector_site.up(self.site)
+
+
+class LabInfra:
+    """What the drill asks of its infrastructure, done on the lab's clouds."""
+
+    network = catalog.NETWORK
+
+    def __init__(self) -> None:
+        self.mark = f"demo{uuid.uuid4().hex[:4]}"
+        self.conns = {name: openstack.connection.Connection(
+            config=_region(config.tenant_clouds_yaml(), name)) for name in SITES}
+        self.projects = {name: c.current_project_id for name, c in self.conns.items()}
+        self.pgs: list[str] = []
+
+    # -- policy ---------------------------------------------------------------------
+    @property
+    def arrays(self) -> Any:
+        """Mock storage: the URLs only name the simulated arrays' files."""
+        from protector.demo.infra import Arrays
+        return Arrays(urls={"site-a": "https://array-a.lab", "site-b": "https://array-b.lab"},
+                      api_token="lab-mock-token", ca_file="")
+
+    # -- servers ----------------------------------------------------------------------
+    def seed_servers(self, site: str, count: int) -> dict[str, str]:
+        """``count`` ACTIVE servers, each booted from a cirros volume with a
+        data volume attached: name -> id."""
+        conn = self.conns[site]
+        image = conn.image.find_image(catalog.IMAGE, ignore_missing=False)
+        net = conn.network.find_network(catalog.NETWORK, ignore_missing=False)
+        flavor = conn.compute.find_flavor("m1.tiny", ignore_missing=False)
+        roles = ["db", "app", "web"] if count <= 3 else [f"vm-{i:03d}" for i in range(count)]
+        made: dict[str, tuple[Any, Any, Any]] = {}
+        for role in roles[:count]:
+            name = f"{self.mark}-{role}"
+            boot = conn.block_storage.create_volume(size=1, name=f"{name}-boot",
+                                                    volume_type=VOLUME_TYPE, image_id=image.id)
+            data = conn.block_storage.create_volume(size=1, name=f"{name}-data",
+                                                    volume_type=VOLUME_TYPE)
+            made[name] = (None, boot, data)
+        for name, (_, boot, data) in made.items():
+            for vol in (boot, data):
+                conn.block_storage.wait_for_status(vol, "available", failures=["error"],
+                                                   wait=300)
+            server = conn.compute.create_server(
+                name=name, flavor_id=flavor.id, networks=[{"uuid": net.id}],
+                block_device_mapping_v2=[{
+                    "boot_index": 0, "uuid": boot.id, "source_type": "volume",
+                    "destination_type": "volume", "delete_on_termination": False}])
+            made[name] = (server, boot, data)
+        for server, _, data in made.values():
+            conn.compute.wait_for_server(server, wait=300)
+            conn.compute.create_volume_attachment(server, volume_id=data.id)
+        for _, _, data in made.values():
+            conn.block_storage.wait_for_status(data, "in-use", failures=["error"], wait=300)
+        return {name: server.id for name, (server, _, _) in made.items()}
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """The drill's live servers and volumes per site."""
+        out = {}
+        for name, conn in self.conns.items():
+            servers = [s for s in conn.compute.servers() if self.mark in (s.name or "")
+                       and s.status not in ("DELETED", "SOFT_DELETED")]
+            volumes = [v for v in conn.block_storage.volumes(details=True)
+                       if v.status not in ("deleting", "deleted")
+                       and (self.mark in (v.name or "") or self._attached_to(v, servers))]
+            out[name] = {"servers": len(servers), "volumes": len(volumes)}
+        return out
+
+    @staticmethod
+    def _attached_to(volume: Any, servers: list[Any]) -> bool:
+        ids = {s.id for s in servers}
+        return any(a.get("server_id") in ids for a in volume.attachments or ())
+
+    # -- replication ------------------------------------------------------------------
+    def replicate(self, site: str, timeout: float = 180) -> None:
+        """Wait for the array's next scheduled recovery point (mock storage:
+        one per RPO), as the engine's replication monitor reports it."""
+        owner = client(site, tenant=True)
+        since = time.time()
+        deadline = time.monotonic() + timeout
+        while True:
+            health = owner.request("GET", "/health")  # microversion 1.2
+            points = [p.get("last_replication_at") for p in
+                      health["health"]["protection_groups"]]
+            if points and all(p and _epoch(p) >= since for p in points):
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no new recovery point on {site} within {timeout:.0f} s")
+            time.sleep(3)
+
+    # -- disaster ---------------------------------------------------------------------
+    def stop_site(self, site: str) -> None:
+        """Keystone stops: nothing of the site can be reached or authenticated."""
+        procs.stop(SITES[site], "keystone-api")
+
+    def restore_site(self, site: str) -> None:
+        keystone.up(SITES[site])
+
+    def stop(self) -> None:
+        """Delete the drill's servers and volumes on both sites."""
+        for conn in self.conns.values():
+            ours = [s for s in conn.compute.servers() if self.mark in (s.name or "")]
+            volumes = [v for v in conn.block_storage.volumes(details=True)
+                       if self.mark in (v.name or "") or self._attached_to(v, ours)]
+            for server in ours:
+                conn.compute.delete_server(server, ignore_missing=True)
+            for server in ours:
+                conn.compute.wait_for_delete(server, wait=300)
+            for vol in volumes:
+                conn.block_storage.wait_for_status(vol, "available", failures=["error"],
+                                                   wait=120)
+                conn.block_storage.delete_volume(vol, ignore_missing=True)
+
+
+def _epoch(value: str) -> float:
+    from protector.demo.drill import _time
+    return _time(value).timestamp()

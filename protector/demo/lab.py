@@ -18,11 +18,10 @@ from typing import Any
 import openstack
 from openstack import config as os_config
 
-from protector.lab import catalog, config, keystone, procs, protector_site
+from protector.lab import catalog, config, keystone, procs, protector_site, workload
 from protectorclient.v1 import client as pclient
 
 SITES = {"site-a": config.SITES["a"], "site-b": config.SITES["b"]}
-VOLUME_TYPE = "replicated-async"
 
 
 def problem() -> str | None:
@@ -91,35 +90,10 @@ class LabInfra:
     def seed_servers(self, site: str, count: int) -> dict[str, str]:
         """``count`` ACTIVE servers, each booted from a cirros volume with a
         data volume attached: name -> id."""
-        conn = self.conns[site]
-        image = conn.image.find_image(catalog.IMAGE, ignore_missing=False)
-        net = conn.network.find_network(catalog.NETWORK, ignore_missing=False)
-        flavor = conn.compute.find_flavor("m1.tiny", ignore_missing=False)
         roles = ["db", "app", "web"] if count <= 3 else [f"vm-{i:03d}" for i in range(count)]
-        made: dict[str, tuple[Any, Any, Any]] = {}
-        for role in roles[:count]:
-            name = f"{self.mark}-{role}"
-            boot = conn.block_storage.create_volume(size=1, name=f"{name}-boot",
-                                                    volume_type=VOLUME_TYPE, image_id=image.id)
-            data = conn.block_storage.create_volume(size=1, name=f"{name}-data",
-                                                    volume_type=VOLUME_TYPE)
-            made[name] = (None, boot, data)
-        for name, (_, boot, data) in made.items():
-            for vol in (boot, data):
-                conn.block_storage.wait_for_status(vol, "available", failures=["error"],
-                                                   wait=300)
-            server = conn.compute.create_server(
-                name=name, flavor_id=flavor.id, networks=[{"uuid": net.id}],
-                block_device_mapping_v2=[{
-                    "boot_index": 0, "uuid": boot.id, "source_type": "volume",
-                    "destination_type": "volume", "delete_on_termination": False}])
-            made[name] = (server, boot, data)
-        for server, _, data in made.values():
-            conn.compute.wait_for_server(server, wait=300)
-            conn.compute.create_volume_attachment(server, volume_id=data.id)
-        for _, _, data in made.values():
-            conn.block_storage.wait_for_status(data, "in-use", failures=["error"], wait=300)
-        return {name: server.id for name, (server, _, _) in made.items()}
+        made = workload.boot_servers(self.conns[site],
+                                     [f"{self.mark}-{role}" for role in roles[:count]])
+        return {name: m.server for name, m in made.items()}
 
     def counts(self) -> dict[str, dict[str, int]]:
         """The drill's live servers and volumes per site."""

@@ -96,13 +96,15 @@ def apply(context: Any, project_id: str, doc: dict[str, Any], *, force: bool = F
           ) -> str:
     """Write ``doc`` here. Returns "applied", "unchanged" or "deleted".
 
-    A newer version replaces the local copy, an equal one is ignored, an
-    older one is refused (409) unless ``force`` (sync-force).
+    A newer version replaces the local copy, an equal one is ignored (a
+    deletion is applied), an older one is refused (409) unless ``force``
+    (sync-force).
     """
     with session.writer(context) as s:
         pg = _load(s, doc["id"])
         if pg is not None and not force:
-            if doc["metadata_version"] == pg.metadata_version:
+            # A deletion is never "nothing new": it wins at an equal version.
+            if doc["metadata_version"] == pg.metadata_version and not doc.get("deleted"):
                 return "unchanged"
             if doc["metadata_version"] < pg.metadata_version:
                 raise exception.Conflict(

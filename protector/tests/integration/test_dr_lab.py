@@ -19,6 +19,7 @@ import openstack
 import pytest
 
 from protector.lab import catalog
+from protector.lab import workload as lab_workload
 from protector.tests.integration import cloud_lab
 from protector.tests.integration.helpers import Openstack
 
@@ -106,30 +107,10 @@ def workload(tenants: dict[str, Tenant]) -> Iterator[tuple[str, dict[str, dict[s
     """Two ACTIVE servers of the demo tenant on site-a, each booted from a
     cirros volume with a data volume attached: (mark, name -> ids)."""
     mark = f"dr{uuid.uuid4().hex[:6]}"
-    conn = tenants["site-a"].conn
-    image = conn.image.find_image(catalog.IMAGE, ignore_missing=False)
-    net = conn.network.find_network(catalog.NETWORK, ignore_missing=False)
-    flavor = conn.compute.find_flavor("m1.tiny", ignore_missing=False)
-    made: dict[str, dict[str, str]] = {}
     try:
-        for role in ("db", "web"):
-            name = f"{mark}-{role}"
-            boot = conn.block_storage.create_volume(size=1, name=f"{name}-boot",
-                                                    volume_type=TYPE, image_id=image.id)
-            data = conn.block_storage.create_volume(size=1, name=f"{name}-data",
-                                                    volume_type=TYPE)
-            for vol in (boot, data):
-                conn.block_storage.wait_for_status(vol, "available", failures=["error"],
-                                                   wait=120)
-            server = conn.compute.create_server(
-                name=name, flavor_id=flavor.id, networks=[{"uuid": net.id}],
-                block_device_mapping_v2=[{
-                    "boot_index": 0, "uuid": boot.id, "source_type": "volume",
-                    "destination_type": "volume", "delete_on_termination": False}])
-            made[name] = {"server": server.id, "boot": boot.id, "data": data.id}
-            conn.compute.wait_for_server(server, wait=180)
-            conn.compute.create_volume_attachment(server, volume_id=data.id)
-            conn.block_storage.wait_for_status(data, "in-use", failures=["error"], wait=120)
+        made = {name: {"server": m.server, "boot": m.boot, "data": m.data}
+                for name, m in lab_workload.boot_servers(
+                    tenants["site-a"].conn, [f"{mark}-db", f"{mark}-web"]).items()}
         yield mark, made
     finally:
         for tenant in tenants.values():

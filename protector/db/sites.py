@@ -53,6 +53,14 @@ def update(context: Any, ref: str, values: dict[str, Any]) -> models.Site:
 
 
 def delete(context: Any, ref: str) -> None:
+    try:
+        _delete(context, ref)
+    except db_exc.DBReferenceError as exc:  # a row the checks below do not know of
+        raise exception.InUse(resource="Site", id=ref,
+                              reason="other records still refer to it") from exc
+
+
+def _delete(context: Any, ref: str) -> None:
     with session.writer(context) as s:
         site = _get(s, ref)
         in_use = s.execute(select(models.ProtectionGroup.id).where(or_(

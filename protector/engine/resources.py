@@ -3,11 +3,22 @@
 taskflow's store holds only the operation id and the request context;
 every task loads the rest here, so a resumed flow sees the current rows
 and nothing large or secret is persisted in taskflow's tables.
+
+While an operation runs (:func:`cached`), the PG with its members,
+volumes and policy, and the sites, are loaded once and shared by its
+steps: reloading them per step costs O(members) per step, O(N^2) per
+operation. The operation row is always read fresh.
 """
 
+import contextlib
 import itertools
-from dataclasses import dataclass
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy import event, orm
 
 from protector import context as ctx_mod
 from protector import crypto, exception
@@ -39,6 +50,7 @@ class OperationView:
     pg: models.ProtectionGroup
     local: models.Site
     sites: dict[str, models.Site]
+    projects: dict[str, str] = field(default_factory=dict)  # site id -> project there
 
     @property
     def params(self) -> dict[str, Any]:
@@ -58,7 +70,10 @@ class OperationView:
         """The PG's project on ``site`` (the tenant mapping's twin elsewhere)."""
         if site.id == self.local.id:
             return self.pg.project_id
-        return sync_service.remote_project(self.context, self.pg.project_id, site)
+        if site.id not in self.projects:
+            self.projects[site.id] = sync_service.remote_project(
+                self.context, self.pg.project_id, site)
+        return self.projects[site.id]
 
     def cloud(self, site: models.Site) -> cloud_base.Cloud:
         return cloud_base.cloud_for(site, self.project_on(site), self.context)
@@ -153,7 +168,112 @@ def load(operation_id: str, context: dict[str, Any] | None = None) -> OperationV
     ctx = (ctx_mod.RequestContext.from_dict(context) if context
            else ctx_mod.get_admin_context())
     op = op_db.get(ctx, None, operation_id)
-    pg = pg_db.get_full(ctx, None, op.protection_group_id)
-    sites = {s.id: s for s in sites_db.list_(ctx, filters={})}
-    return OperationView(context=ctx, op=op, pg=pg, local=sync_sites.local_site(ctx),
-                         sites=sites)
+    graph = _cache.get(operation_id, op.protection_group_id)
+    if graph is None:
+        generation = _cache.generation  # read first: a change from now on is seen
+        graph = _Graph(pg=pg_db.get_full(ctx, None, op.protection_group_id),
+                       local=sync_sites.local_site(ctx),
+                       sites={s.id: s for s in sites_db.list_(ctx, filters={})})
+        _cache.put(operation_id, generation, graph)
+    return OperationView(context=ctx, op=op, pg=graph.pg, local=graph.local,
+                         sites=graph.sites, projects=graph.projects)
+
+
+@contextlib.contextmanager
+def cached(operation_id: str) -> Iterator[None]:
+    """Share what :func:`load` reads among the steps of ``operation_id``
+    while the block runs (a run of its flow in this engine)."""
+    _cache.open(operation_id)
+    try:
+        yield
+    finally:
+        _cache.close(operation_id)
+
+
+@dataclass
+class _Graph:
+    """The rows :func:`load` shares among an operation's steps (read only:
+    steps write through their own sessions)."""
+
+    pg: models.ProtectionGroup
+    local: models.Site
+    sites: dict[str, models.Site]
+    projects: dict[str, str] = field(default_factory=dict)
+
+
+class _Cache:
+    """Graphs of the operations running here, valid until this process
+    commits a change to a table they come from (counted by
+    ``generation``). Writers elsewhere do not matter while an operation
+    runs: the API refuses changes to a PG in a transient state, protect
+    and unprotect steps read only their own members, and another engine
+    runs the operation only after our lease lapsed."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self._lock = threading.Lock()
+        self._open: Counter[str] = Counter()
+        self._graphs: dict[str, tuple[int, _Graph]] = {}
+
+    def open(self, operation_id: str) -> None:
+        with self._lock:
+            self._open[operation_id] += 1
+
+    def close(self, operation_id: str) -> None:
+        with self._lock:
+            self._open[operation_id] -= 1
+            if self._open[operation_id] <= 0:
+                del self._open[operation_id]
+                self._graphs.pop(operation_id, None)
+
+    def get(self, operation_id: str, pg_id: str | None) -> _Graph | None:
+        with self._lock:
+            generation, graph = self._graphs.get(operation_id, (None, None))
+            if graph is None or generation != self.generation or graph.pg.id != pg_id:
+                return None
+            return graph
+
+    def put(self, operation_id: str, generation: int, graph: _Graph) -> None:
+        with self._lock:
+            if operation_id in self._open and generation == self.generation:
+                self._graphs[operation_id] = (generation, graph)
+
+    def changed(self) -> None:
+        with self._lock:
+            self.generation += 1
+            self._graphs.clear()
+
+
+_cache = _Cache()
+_GRAPH_MODELS = (models.Site, models.TenantMapping, models.ProtectionGroup, models.Member,
+                 models.ConsistencyGroup, models.CGVolume, models.ReplicationPolicy)
+_GRAPH_TABLES = frozenset(m.__tablename__ for m in _GRAPH_MODELS)
+_CHANGED = "protector_graph_changed"
+
+
+@event.listens_for(orm.Session, "after_flush")
+def _flushed(session: orm.Session, _flush_context: Any) -> None:
+    if any(isinstance(obj, _GRAPH_MODELS)
+           for obj in itertools.chain(session.new, session.dirty, session.deleted)):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(orm.Session, "do_orm_execute")
+def _executed(state: orm.ORMExecuteState) -> None:
+    # Statements (a conditional UPDATE of the PG's status, ...) bypass the flush.
+    if (state.is_update or state.is_delete or state.is_insert) and getattr(
+            getattr(state.statement, "table", None), "name", None) in _GRAPH_TABLES:
+        state.session.info[_CHANGED] = True
+
+
+@event.listens_for(orm.Session, "after_commit")
+def _committed(session: orm.Session) -> None:
+    # On commit, not flush: a step reading between the two would cache the
+    # old rows under the new generation.
+    if session.info.pop(_CHANGED, False):
+        _cache.changed()
+
+
+@event.listens_for(orm.Session, "after_rollback")
+def _rolled_back(session: orm.Session) -> None:
+    session.info.pop(_CHANGED, None)

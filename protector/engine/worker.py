@@ -6,6 +6,7 @@ operation and its protection group in a stable state whatever happens.
 import contextlib
 from typing import Any
 
+import futurist
 from oslo_log import log
 from oslo_utils import timeutils
 from taskflow import engines
@@ -16,7 +17,7 @@ from protector import context as ctx_mod
 from protector import exception, states
 from protector.conf import CONF
 from protector.db import operations as op_db
-from protector.engine import flows, leases, persistence, pg_status, progress
+from protector.engine import flows, leases, persistence, pg_status, progress, resources
 
 LOG = log.getLogger(__name__)
 
@@ -25,21 +26,20 @@ class LeaseLost(Exception):
     """Another engine took over; stop without touching the operation."""
 
 
-def _engine(op: Any, context: Any) -> tuple[Any, int]:
+def _engine(op: Any, context: Any, executor: futurist.ThreadPoolExecutor
+            ) -> tuple[Any, int]:
     store = {"operation_id": op.id, "context": context.to_dict()}
     factory = flows.factory_for(op.operation_type)
     kwargs = {"operation_id": op.id}
     if op.flow_detail_id:
         detail = persistence.flow_detail(op.flow_detail_id)
         engine = engines.load_from_detail(detail, store=store, backend=persistence.backend(),
-                                          engine="parallel",
-                                          max_workers=CONF.engine.max_workers)
+                                          engine="parallel", executor=executor)
     else:
         book = persistence.new_logbook(f"operation-{op.id}")
         engine = engines.load_from_factory(factory, factory_kwargs=kwargs, store=store,
                                            book=book, backend=persistence.backend(),
-                                           engine="parallel",
-                                           max_workers=CONF.engine.max_workers)
+                                           engine="parallel", executor=executor)
         op_db.update(context, op.id, {"flow_detail_id": engine.storage.flow_uuid})
     engine.compile()
     return engine, progress.count_tasks(engine)
@@ -52,7 +52,7 @@ def run(op_id: str, host: str | None = None) -> None:
     if not leases.claim(context, op_id, host):
         LOG.info("Operation %s is held by another engine; not running it", op_id)
         return
-    with leases.Heartbeat(context, op_id, host) as heartbeat:
+    with leases.Heartbeat(context, op_id, host) as heartbeat, resources.cached(op_id):
         try:
             _run(context, op_id, heartbeat)
         except LeaseLost:
@@ -67,14 +67,25 @@ def _run(context: Any, op_id: str, heartbeat: leases.Heartbeat) -> None:
         op = op_db.update(context, op.id, {
             "status": states.operation_transition(op.id, op.status, states.START),
             "started_at": timeutils.utcnow()})
+    executor = futurist.ThreadPoolExecutor(max_workers=CONF.engine.max_workers)
     try:
-        engine, total = _engine(op, context)
+        outcome, error = _run_flow(context, op, heartbeat, executor)
+    finally:
+        # The flow has ended, and taskflow waited for every step it started:
+        # waiting would only be for idle threads to notice (about a second).
+        executor.shutdown(wait=False)
+    _finish(context, op, outcome, error)
+
+
+def _run_flow(context: Any, op: Any, heartbeat: leases.Heartbeat,
+              executor: futurist.ThreadPoolExecutor) -> tuple[str, str | None]:
+    """Run the flow; its outcome and error (None when it completed)."""
+    try:
+        engine, total = _engine(op, context, executor)
     except Exception as exc:  # noqa: BLE001 - a flow that cannot be built fails cleanly
-        LOG.exception("Operation %s: cannot build its flow", op_id)
-        _finish(context, op, states.FAILED, f"cannot start: {exc}")
-        return
+        LOG.exception("Operation %s: cannot build its flow", op.id)
+        return states.FAILED, f"cannot start: {exc}"
     listener = progress.ProgressListener(engine, context, op.id, total)
-    outcome, error = states.DONE, None
     with listener:
         try:
             for _state in engine.run_iter():
@@ -87,9 +98,10 @@ def _run(context: Any, op_id: str, heartbeat: leases.Heartbeat) -> None:
             error = _describe(exc)
             reverted = engine.storage.get_flow_state() == tf_states.REVERTED
             outcome = states.ROLLED_BACK if reverted else states.FAILED
-            LOG.warning("Operation %s %s: %s", op_id,
+            LOG.warning("Operation %s %s: %s", op.id,
                         "rolled back" if reverted else "failed", error)
-    _finish(context, op, outcome, error)
+            return outcome, error
+    return states.DONE, None
 
 
 def _describe(exc: BaseException) -> str:

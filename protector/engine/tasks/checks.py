@@ -6,8 +6,8 @@ from typing import Any
 from taskflow import task
 
 from protector import exception
-from protector.cloud.compute import ServerSpec
-from protector.engine import resources
+from protector.cloud.compute import PortSpec, ServerSpec
+from protector.engine import fanout, resources
 
 PROTECTED = "protected"
 
@@ -39,22 +39,37 @@ class CheckTarget(task.Task):
             raise exception.Conflict(reason="; ".join(problems))
         target = view.cloud(view.target)
         flavors, networks = view.flavor_mapping(), view.network_mapping()
-        for member in members:
-            spec = ServerSpec.from_dict(member.spec)
-            flavor = mapped(flavors, spec.flavor.name, spec.flavor.id) or spec.flavor.name
-            if target.compute.find_flavor(flavor) is None:
-                problems.append(f"flavor {flavor} of {spec.name} is missing on "
+        auto_network = view.params.get("auto_network")
+        specs = [ServerSpec.from_dict(m.spec) for m in members]
+
+        def flavor_of(spec: ServerSpec) -> str:
+            return mapped(flavors, spec.flavor.name, spec.flavor.id) or spec.flavor.name
+
+        def networks_of(spec: ServerSpec) -> list[tuple[PortSpec, str | None]]:
+            return [] if auto_network else [
+                (port, mapped(networks, port.network_name, port.network_id))
+                for port in spec.ports]
+
+        # Each distinct name looked up once, all at the same time.
+        find = {"flavor": target.compute.find_flavor, "network": target.network.find_network,
+                "volume type": target.volume.find_volume_type}
+        keys = sorted({("flavor", flavor_of(spec)) for spec in specs}
+                      | {("network", net) for spec in specs
+                         for _, net in networks_of(spec) if net is not None}
+                      | {("volume type", view.pg.volume_type)})
+        found = dict(zip(keys, fanout.each(lambda key: find[key[0]](key[1]), keys), strict=True))
+        for spec in specs:
+            if found[("flavor", flavor_of(spec))] is None:
+                problems.append(f"flavor {flavor_of(spec)} of {spec.name} is missing on "
                                 f"{view.target.name}; add a --flavor-mapping")
-            if not view.params.get("auto_network"):
-                for port in spec.ports:
-                    net = mapped(networks, port.network_name, port.network_id)
-                    if net is None:
-                        problems.append(f"network {port.network_name or port.network_id} "
-                                        f"of {spec.name} has no --network-mapping")
-                    elif target.network.find_network(net) is None:
-                        problems.append(f"mapped network {net} is missing on "
-                                        f"{view.target.name}")
-        if target.volume.find_volume_type(view.pg.volume_type) is None:
+            for port, net in networks_of(spec):
+                if net is None:
+                    problems.append(f"network {port.network_name or port.network_id} "
+                                    f"of {spec.name} has no --network-mapping")
+                elif found[("network", net)] is None:
+                    problems.append(f"mapped network {net} is missing on "
+                                    f"{view.target.name}")
+        if found[("volume type", view.pg.volume_type)] is None:
             problems.append(f"volume type {view.pg.volume_type} does not exist on "
                             f"{view.target.name}")
         if problems:

@@ -9,7 +9,7 @@ from taskflow import task
 
 from protector.cloud import exception as cloud_exc
 from protector.db import models, session
-from protector.engine import limits, resources
+from protector.engine import fanout, limits, resources
 from protector.storage import exception as storage_exc
 
 LOG = log.getLogger(__name__)
@@ -29,32 +29,39 @@ class RetireOldCopy(task.Task):
         stale = [cg for cg in view.pg.consistency_groups if cg.site_id != running]
         retired: dict[str, list[str]] = {"servers": [], "volumes": []}
         for cg in stale:
-            site = view.sites[cg.site_id]
-            cloud = view.cloud(site)
-            volumes = []
-            for row in cg.volumes:
-                try:
-                    volumes.append(cloud.volume.get_volume(row.volume_id))
-                except cloud_exc.CloudNotFound:
-                    continue
-            servers = sorted({a.server_id for v in volumes for a in v.attachments
-                              if a.server_id})
-            for server_id in servers:
-                cloud.compute.delete_server(server_id, wait=False)
-            for server_id in servers:
-                cloud.compute.delete_server(server_id, wait=True)
+            servers, volumes = self._retire(view, cg)
             retired["servers"] += servers
-            self._drop_protection(view, cg)
-            for vol in volumes:
-                with limits.slot(limits.VOLUME_CALLS, site.name):
-                    cloud.volume.wait_status(vol.id, ["available", "error"])
-                    cloud.volume.delete_volume(vol.id)
-                retired["volumes"].append(vol.id)
-            with session.writer(view.context) as s:
-                s.delete(s.get(models.ConsistencyGroup, cg.id))
-            LOG.info("Protection group %s: retired %d servers and %d volumes on %s",
-                     view.pg.id, len(servers), len(volumes), site.name)
+            retired["volumes"] += volumes
         return retired
+
+    def _retire(self, view: resources.OperationView, cg: models.ConsistencyGroup
+                ) -> tuple[list[str], list[str]]:
+        """One stale consistency group: its servers fenced, its volumes gone."""
+        site = view.sites[cg.site_id]
+        cloud = view.cloud(site)
+
+        def found(volume_id: str) -> Any:
+            try:
+                return cloud.volume.get_volume(volume_id)
+            except cloud_exc.CloudNotFound:
+                return None
+
+        def delete_volume(vol: Any) -> None:
+            cloud.volume.wait_status(vol.id, ["available", "error"])
+            cloud.volume.delete_volume(vol.id)
+
+        volumes = [v for v in fanout.each(found, [row.volume_id for row in cg.volumes])
+                   if v is not None]
+        servers = sorted({a.server_id for v in volumes for a in v.attachments if a.server_id})
+        fanout.each(lambda sid: cloud.compute.delete_server(sid, wait=False), servers)
+        fanout.each(lambda sid: cloud.compute.delete_server(sid, wait=True), servers)
+        self._drop_protection(view, cg)
+        fanout.each(delete_volume, volumes, slot=(limits.VOLUME_CALLS, site.name))
+        with session.writer(view.context) as s:
+            s.delete(s.get(models.ConsistencyGroup, cg.id))
+        LOG.info("Protection group %s: retired %d servers and %d volumes on %s",
+                 view.pg.id, len(servers), len(volumes), site.name)
+        return servers, [vol.id for vol in volumes]
 
     @staticmethod
     def _drop_protection(view: resources.OperationView, cg: models.ConsistencyGroup

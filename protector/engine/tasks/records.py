@@ -9,7 +9,7 @@ from taskflow import task
 from protector import exception
 from protector.db import models, session
 from protector.db import operations as op_db
-from protector.engine import pg_status, resources
+from protector.engine import fanout, pg_status, resources
 from protector.engine.tasks import protection
 
 # A consistency group whose volumes are known but not replicated yet.
@@ -60,7 +60,8 @@ class SwitchPrimary(task.Task):
         servers = {m: kwargs[f"server-{m}"] for m in self.member_ids}
         volumes = {m: kwargs[f"volumes-{m}"] for m in self.member_ids}
         compute = view.cloud(view.target).compute
-        specs = {m: compute.capture_server(sid).to_dict() for m, sid in servers.items()}
+        specs = dict(zip(servers, fanout.each(
+            lambda sid: compute.capture_server(sid).to_dict(), servers.values()), strict=True))
         source, target = view.source.id, view.target.id
 
         def apply() -> None:

@@ -6,7 +6,7 @@ from taskflow import task
 
 from protector import exception
 from protector.cloud.compute import NIC, ServerSpec
-from protector.engine import limits, resources
+from protector.engine import fanout, limits, resources
 from protector.engine.tasks.checks import mapped
 
 SHUTOFF = "SHUTOFF"
@@ -95,8 +95,8 @@ def delete_servers(operation_id: str, context: dict, member_id: str | None = Non
     wanted = {resources.OPERATION_KEY: operation_id}
     if member_id:
         wanted[resources.MEMBER_KEY] = member_id
-    for server in compute.find_servers(wanted):
-        compute.delete_server(server.id, wait=True)
+    fanout.each(lambda sid: compute.delete_server(sid, wait=True),
+                [server.id for server in compute.find_servers(wanted)])
 
 
 class StopSourceServers(task.Task):
@@ -108,12 +108,12 @@ class StopSourceServers(task.Task):
     def execute(self, operation_id: str, context: dict) -> list[str]:
         view = resources.load(operation_id, context)
         compute = view.cloud(view.source).compute
-        running = [m.instance_id for m in view.pg.members
-                   if compute.get_server(m.instance_id).status != SHUTOFF]
-        for server_id in running:
-            compute.stop_server(server_id, wait=False)
-        for server_id in running:
-            compute.stop_server(server_id, wait=True)  # no-op once SHUTOFF
+        ids = [m.instance_id for m in view.pg.members]
+        statuses = fanout.each(lambda sid: compute.get_server(sid).status, ids)
+        running = [sid for sid, status in zip(ids, statuses, strict=True) if status != SHUTOFF]
+        # All stopped, then all waited for: the step takes one shutdown, not N.
+        fanout.each(lambda sid: compute.stop_server(sid, wait=False), running)
+        fanout.each(lambda sid: compute.stop_server(sid, wait=True), running)  # no-op once SHUTOFF
         return running
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
@@ -123,7 +123,5 @@ class StopSourceServers(task.Task):
             return
         view = resources.load(operation_id, context)
         compute = view.cloud(view.source).compute
-        for server_id in stopped:
-            compute.start_server(server_id, wait=False)
-        for server_id in stopped:
-            compute.start_server(server_id, wait=True)
+        fanout.each(lambda sid: compute.start_server(sid, wait=False), stopped)
+        fanout.each(lambda sid: compute.start_server(sid, wait=True), stopped)

@@ -5,7 +5,7 @@ from typing import Any
 
 from taskflow import task
 
-from protector.engine import limits, resources
+from protector.engine import fanout, limits, resources
 from protector.storage import exception as storage_exc
 
 
@@ -65,29 +65,29 @@ class ManageVolumes(task.Task):
         volume = view.cloud(view.target).volume
         protected = _names(view, self.member_id)
         member = view.member(self.member_id)
-        made: dict[str, str] = {}
         # Managed before an engine died mid-step: found by name, not managed twice.
         earlier = {v.name: v.id for v in volume.find_volumes(
             {resources.OPERATION_KEY: operation_id, resources.MEMBER_KEY: self.member_id})}
-        for copy in copies:
+
+        def manage(copy: dict[str, Any]) -> str:
             source = protected[copy["source"]]
             disk = (source.device_name or "disk").rsplit("/", 1)[-1]
             name = f"{member.instance_name or member.instance_id}-{disk}"
             if copy["cinder_volume_id"]:
-                volume_id = copy["cinder_volume_id"]
-            elif name in earlier:
-                volume_id = earlier[name]
-            else:
-                with limits.slot(limits.VOLUME_CALLS, view.target.name):
-                    volume_id = volume.manage_volume(
-                        {"source-name": copy["name"]},
-                        source.volume_type or view.pg.volume_type,
-                        name=name,
-                        bootable=source.bootable,
-                        metadata={resources.OPERATION_KEY: operation_id,
-                                  resources.MEMBER_KEY: self.member_id})
-            made[source.volume_id] = volume_id
-        return made
+                return copy["cinder_volume_id"]
+            if name in earlier:
+                return earlier[name]
+            with limits.slot(limits.VOLUME_CALLS, view.target.name):
+                return volume.manage_volume(
+                    {"source-name": copy["name"]}, source.volume_type or view.pg.volume_type,
+                    name=name, bootable=source.bootable,
+                    metadata={resources.OPERATION_KEY: operation_id,
+                              resources.MEMBER_KEY: self.member_id})
+
+        # The member's volumes at once (each holds a volume-call slot).
+        made = fanout.each(manage, copies)
+        return {protected[c["source"]].volume_id: m
+                for c, m in zip(copies, made, strict=True)}
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
         if not resources.committed(operation_id, context):
@@ -101,5 +101,5 @@ def delete_volumes(operation_id: str, context: dict, member_id: str | None = Non
     wanted = {resources.OPERATION_KEY: operation_id}
     if member_id:
         wanted[resources.MEMBER_KEY] = member_id
-    for found in volume.find_volumes(wanted):
-        volume.delete_volume(found.id)
+    fanout.each(volume.delete_volume, [found.id for found in volume.find_volumes(wanted)],
+                slot=(limits.VOLUME_CALLS, view.target.name))

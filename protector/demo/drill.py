@@ -40,10 +40,10 @@ class Outcome:
         start, end = self.operation.get("started_at"), self.operation.get("completed_at")
         if not (start and end):
             return None
-        return (_time(end) - _time(start)).total_seconds()
+        return (parse_time(end) - parse_time(start)).total_seconds()
 
 
-def _time(value: str) -> datetime.datetime:
+def parse_time(value: str) -> datetime.datetime:
     parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
 

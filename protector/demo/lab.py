@@ -18,6 +18,8 @@ from typing import Any
 import openstack
 from openstack import config as os_config
 
+from protector.demo import drill
+from protector.demo.infra import Arrays
 from protector.lab import catalog, config, keystone, procs, protector_site, workload
 from protectorclient.v1 import client as pclient
 
@@ -82,7 +84,6 @@ class LabInfra:
     @property
     def arrays(self) -> Any:
         """Mock storage: the URLs only name the simulated arrays' files."""
-        from protector.demo.infra import Arrays
         return Arrays(urls={"site-a": "https://array-a.lab", "site-b": "https://array-b.lab"},
                       api_token="lab-mock-token", ca_file="")
 
@@ -154,5 +155,4 @@ class LabInfra:
 
 
 def _epoch(value: str) -> float:
-    from protector.demo.drill import _time
-    return _time(value).timestamp()
+    return drill.parse_time(value).timestamp()

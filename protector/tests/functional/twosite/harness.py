@@ -239,21 +239,20 @@ rabbit_transient_queues_ttl = 60
 
     # -- database ------------------------------------------------------------------------
     def create_database(self) -> None:
-        conn = fixtures._mysql()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(f"CREATE DATABASE {self.database} CHARACTER SET utf8mb4")
-        finally:
-            conn.close()
+        self._server_sql(f"CREATE DATABASE {self.database} CHARACTER SET utf8mb4")
 
     def drop_database(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+        self._server_sql(f"DROP DATABASE IF EXISTS {self.database}")
+
+    @staticmethod
+    def _server_sql(statement: str) -> None:
         conn = fixtures._mysql()
         try:
             with conn.cursor() as cur:
-                cur.execute(f"DROP DATABASE IF EXISTS {self.database}")
+                cur.execute(statement)
         finally:
             conn.close()
 

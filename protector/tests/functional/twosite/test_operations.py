@@ -33,14 +33,7 @@ def test_every_operation_end_to_end(array_home):
     p.assert_pg("site-a", "failed_over", "site-b")
     p.assert_pg("site-b", "failed_over", "site-b")
     p.assert_clouds("planned failover", site_a=("SHUTOFF", n), site_b=("ACTIVE", n))
-    p.run("site-b", "reprotect")
-    p.assert_pg("site-b", "failed_over", "site-b")
-    p.assert_clouds("reprotect", site_b=("ACTIVE", n))
-    p.replicate("site-b")
-    p.run("site-b", "failback")
-    p.assert_pg("site-b", "active", "site-a")
-    p.assert_pg("site-a", "active", "site-a")
-    p.assert_clouds("failback", site_a=("ACTIVE", n))
+    _home_again(p, n, "")
 
     # A disaster: site-a's API, engine, cloud and array stop at once.
     p.replicate("site-a")
@@ -60,10 +53,16 @@ def test_every_operation_end_to_end(array_home):
     status = p.owner["site-b"].protection_groups.sync_force(pairs.PG)
     assert status["status"] == "IN_SYNC", status
     p.assert_pg("site-a", "failed_over", "site-b")
-    p.run("site-b", "reprotect")  # fences site-a's old servers
-    p.assert_clouds("reprotect after the disaster", site_b=("ACTIVE", n))
+    _home_again(p, n, " after the disaster")  # reprotect fences site-a's old servers
+
+
+def _home_again(p, n: int, suffix: str) -> None:
+    """From site-b: reprotect (site-a's copy retired), replicate back, fail back."""
+    p.run("site-b", "reprotect")
+    p.assert_pg("site-b", "failed_over", "site-b")
+    p.assert_clouds(f"reprotect{suffix}", site_b=("ACTIVE", n))
     p.replicate("site-b")
     p.run("site-b", "failback")
-    p.assert_pg("site-a", "active", "site-a")
     p.assert_pg("site-b", "active", "site-a")
-    p.assert_clouds("failback after the disaster", site_a=("ACTIVE", n))
+    p.assert_pg("site-a", "active", "site-a")
+    p.assert_clouds(f"failback{suffix}", site_a=("ACTIVE", n))

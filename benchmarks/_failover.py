@@ -383,9 +383,9 @@ def _phases(env: Env, started: float, ended: float) -> dict[str, float]:
     by_phase: dict[str, list[list[float]]] = collections.defaultdict(list)
     group_of = {name: i for i, names in enumerate(env.names, start=1) for name in names}
     for step, span in env.spans.items():
-        if step.startswith(("copy volumes of", "manage volumes of")):
+        if step.startswith(("copy volumes of", "manage volumes of", "copy and manage")):
             key = "volumes"
-        elif step.startswith("boot "):
+        elif step.startswith("boot ") and step[5:] in group_of:  # a member's boot
             key = f"boot group {group_of[step[5:]]}"
         else:
             key = step

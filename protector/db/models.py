@@ -262,6 +262,8 @@ class OperationStep(Base):
     # running, success, failure, reverted
     outcome: Mapped[str] = mapped_column(String(16), nullable=False)
     error: Mapped[str | None] = mapped_column(Text)
+    # A member step's result: where an engine taking over resumes it from.
+    result: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
 
 
 class Trust(Base):

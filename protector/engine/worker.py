@@ -42,7 +42,7 @@ def _engine(op: Any, context: Any, executor: futurist.ThreadPoolExecutor
                                            engine="parallel", executor=executor)
         op_db.update(context, op.id, {"flow_detail_id": engine.storage.flow_uuid})
     engine.compile()
-    return engine, progress.count_tasks(engine)
+    return engine, progress.count_steps(engine)
 
 
 def run(op_id: str, host: str | None = None) -> None:

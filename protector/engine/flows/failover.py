@@ -34,8 +34,6 @@ def get_flow(operation_id: str) -> linear_flow.Flow:
     view = resources.load(operation_id)
     planned = view.op.operation_type == states.OP_FAILBACK or \
         view.params.get("failover_type", "planned") == "planned"
-    groups = view.boot_groups()
-    members = [m for group in groups for m in group]
     flow = linear_flow.Flow(f"{view.op.operation_type}-{operation_id}")
     flow.add(checks.CheckTarget(name="check target site"))
     if planned:
@@ -43,8 +41,8 @@ def get_flow(operation_id: str) -> linear_flow.Flow:
                  replication.ReplicateNow(name="replicate now"))
     else:
         flow.add(checks.PickRecoveryPoint(name="pick recovery point"))
-    rebuild.add_rebuild(flow, groups, test_network=False)
-    flow.add(records.SwitchPrimary([m.id for m in members]))
+    groups = rebuild.add_rebuild(flow, view.boot_groups(), test_network=False)
+    flow.add(records.SwitchPrimary(groups))
     if view.op.operation_type == states.OP_FAILBACK:
         flow.add(replication.ReverseReplication(name="replicate back to DR site"),
                  fencing.RetireOldCopy(name="retire copy on DR site"))

@@ -23,12 +23,10 @@ def get_flow(operation_id: str) -> linear_flow.Flow:
     6. Record the servers, volumes and network for test cleanup.
     """
     view = resources.load(operation_id)
-    groups = view.boot_groups()
-    members = [m for group in groups for m in group]
     flow = linear_flow.Flow(f"test-failover-{operation_id}")
     flow.add(checks.CheckTarget(name="check target site"),
              checks.PickRecoveryPoint(name="pick recovery point"),
              network.CreateTestNetwork(name="create test network"))
-    rebuild.add_rebuild(flow, groups, test_network=True)
-    flow.add(records.RecordTestResources([m.id for m in members]))
+    groups = rebuild.add_rebuild(flow, view.boot_groups(), test_network=True)
+    flow.add(records.RecordTestResources(groups))
     return flow

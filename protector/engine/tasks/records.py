@@ -21,22 +21,32 @@ class NothingToProtect(exception.Conflict):
                "fail it over first")
 
 
+def _booted(groups: int) -> tuple[str, ...]:
+    """What the boot groups' tasks provide (``flows/rebuild.py``)."""
+    return tuple(f"servers-{index}" for index in range(1, groups + 1))
+
+
+def _servers(kwargs: dict[str, Any], groups: int) -> dict[str, str]:
+    return {m: sid for name in _booted(groups) for m, sid in kwargs[name].items()}
+
+
 class RecordTestResources(task.Task):
-    def __init__(self, member_ids: list[str]) -> None:
+    def __init__(self, groups: int) -> None:
         super().__init__(name="record test resources", requires=(
-            "operation_id", "context", "recovery_point", "test_network",
-            *(f"server-{m}" for m in member_ids), *(f"volumes-{m}" for m in member_ids)))
-        self.member_ids = member_ids
+            "operation_id", "context", "recovery_point", "test_network", "volumes",
+            *_booted(groups)))
+        self.groups = groups
 
     def execute(self, operation_id: str, context: dict, recovery_point: dict,
-                test_network: dict | None, **kwargs: Any) -> None:
+                test_network: dict | None, volumes: dict[str, dict[str, str]],
+                **kwargs: Any) -> None:
         view = resources.load(operation_id, context)
+        servers = _servers(kwargs, self.groups)
         op_db.update(view.context, operation_id, {"result": {
             "recovery_point": recovery_point,
             "test_network": test_network,
-            "members": {m: {"server_id": kwargs[f"server-{m}"],
-                            "volume_ids": sorted(kwargs[f"volumes-{m}"].values())}
-                        for m in self.member_ids}}})
+            "members": {m: {"server_id": sid, "volume_ids": sorted(volumes[m].values())}
+                        for m, sid in servers.items()}}})
 
 
 class SwitchPrimary(task.Task):
@@ -46,19 +56,17 @@ class SwitchPrimary(task.Task):
     new document goes to the peer (or, with the peer down, waits for
     sync-force). Steps before this one no longer revert once it is done."""
 
-    def __init__(self, member_ids: list[str]) -> None:
+    def __init__(self, groups: int) -> None:
         super().__init__(name="switch primary site", requires=(
-            "operation_id", "context", "recovery_point",
-            *(f"server-{m}" for m in member_ids), *(f"volumes-{m}" for m in member_ids)))
-        self.member_ids = member_ids
+            "operation_id", "context", "recovery_point", "volumes", *_booted(groups)))
+        self.groups = groups
 
     def execute(self, operation_id: str, context: dict, recovery_point: dict,
-                **kwargs: Any) -> None:
+                volumes: dict[str, dict[str, str]], **kwargs: Any) -> None:
         view = resources.load(operation_id, context)
         if view.committed:
             return
-        servers = {m: kwargs[f"server-{m}"] for m in self.member_ids}
-        volumes = {m: kwargs[f"volumes-{m}"] for m in self.member_ids}
+        servers = _servers(kwargs, self.groups)
         compute = view.cloud(view.target).compute
         specs = dict(zip(servers, fanout.each(
             lambda sid: compute.capture_server(sid).to_dict(), servers.values()), strict=True))
@@ -76,7 +84,7 @@ class SwitchPrimary(task.Task):
                     UNPROTECTED, None, None
                 new.volumes.clear()
                 for row in cgs[source].volumes:
-                    if row.member_id not in volumes:
+                    if row.member_id not in servers:
                         continue
                     made = volumes[row.member_id][row.volume_id]
                     row.peer_volume_id = made
@@ -97,7 +105,7 @@ class SwitchPrimary(task.Task):
                              "recovery_point": recovery_point,
                              "members": {m: {"server_id": servers[m],
                                              "volume_ids": sorted(volumes[m].values())}
-                                         for m in self.member_ids}}
+                                         for m in servers}}
         pg_status.apply(view.context, view.pg.id, apply)
 
     def revert(self, *args: Any, **kwargs: Any) -> None:

@@ -1,4 +1,5 @@
-"""A member's server rebuilt on the target from its managed volumes."""
+"""The members' servers: rebuilt on the target from their managed volumes,
+or stopped on the source before a planned move."""
 
 from typing import Any
 
@@ -6,85 +7,109 @@ from taskflow import task
 
 from protector import exception
 from protector.cloud.compute import NIC, ServerSpec
-from protector.engine import fanout, limits, resources
+from protector.engine import fanout, limits, progress, resources
 from protector.engine.tasks.checks import mapped
 
 SHUTOFF = "SHUTOFF"
 
 
-class BootServer(task.Task):
-    """Boot from the copy of the boot volume with the mapped flavor and
-    networks, then attach the data volumes on their original devices."""
+BOOT = "boot {}"
 
-    def __init__(self, member_id: str, name: str, *, test_network: bool = True) -> None:
+
+class BootServers(task.Task):
+    """Boot one boot-order group: every member's server at once, from the
+    copy of its boot volume with the mapped flavor and networks, then its
+    data volumes attached on their original devices. Each member's boot is
+    a member step; an engine taking over finds a server it booted by its
+    metadata and does not boot it twice."""
+
+    def __init__(self, index: int, labels: dict[str, str], *, test_network: bool = True
+                 ) -> None:
         # Failovers boot on mapped networks: no test network in their store.
-        super().__init__(name=name, provides=f"server-{member_id}",
-                         requires=("operation_id", "context", f"volumes-{member_id}",
-                                   "test_network"),
+        super().__init__(name=f"boot group {index}", provides=f"servers-{index}",
+                         requires=("operation_id", "context", "volumes", "test_network"),
                          inject=None if test_network else {"test_network": None})
-        self.member_id = member_id
+        self.labels = labels  # member id -> its name in step names
+        self.member_steps = {BOOT.format(label): member_id
+                             for member_id, label in labels.items()}
 
-    def execute(self, operation_id: str, context: dict, test_network: dict | None,
-                **kwargs: Any) -> str:
-        volumes = kwargs[f"volumes-{self.member_id}"]
+    def execute(self, operation_id: str, context: dict, volumes: dict[str, dict[str, str]],
+                test_network: dict | None) -> dict[str, str]:
         view = resources.load(operation_id, context)
-        spec = ServerSpec.from_dict(view.member(self.member_id).spec)
-        if spec.boot_volume is None:
-            raise exception.Invalid(reason=f"{spec.name} does not boot from a volume; only "
-                                           "boot-from-volume servers can be protected")
-        target = view.cloud(view.target)
-        flavors, networks = view.flavor_mapping(), view.network_mapping()
-        nics = []
-        for port in spec.ports:
-            if test_network:
-                nics.append(NIC(network_id=test_network["network_id"]))
-                continue
-            net = target.network.find_network(mapped(networks, port.network_name,
-                                                     port.network_id) or "")
-            if net is None:
-                raise exception.Invalid(reason=f"no target network for "
-                                               f"{port.network_name or port.network_id}")
-            fixed = port.fixed_ips[0].ip_address if port.fixed_ips else None
-            nics.append(NIC(network_id=net.id, fixed_ip=fixed))
-        groups = [g for g in spec.security_groups
-                  if target.network.find_security_group(g) is not None]
-        wanted = {resources.OPERATION_KEY: operation_id, resources.MEMBER_KEY: self.member_id}
-        earlier = [srv for srv in target.compute.find_servers(wanted)
-                   if srv.status not in ("ERROR", "DELETED")]
-        if earlier:  # booted before an engine died mid-step
-            server_id = earlier[0].id
-            target.compute.wait_active(server_id)
-            self._attach(target, server_id, spec, volumes)
-            return server_id
-        metadata = {k: v for k, v in spec.metadata.items()
-                    if k not in (resources.OPERATION_KEY, resources.MEMBER_KEY)}
-        with limits.slot(limits.BUILDS, view.target.name):
-            server_id = target.compute.boot_server(
-                spec.name, mapped(flavors, spec.flavor.name, spec.flavor.id)
-                or spec.flavor.name,
-                volumes[spec.boot_volume.volume_id], nics,
-                key_name=spec.key_name if spec.key_name and target.compute.find_keypair(
-                    spec.key_name) else None,
-                security_groups=groups,
-                metadata={**metadata, resources.OPERATION_KEY: operation_id,
-                          resources.MEMBER_KEY: self.member_id},
-                availability_zone=None)
-            target.compute.wait_active(server_id)
-        self._attach(target, server_id, spec, volumes)
-        return server_id
+        done = progress.checkpoints(view.context, operation_id)
 
-    @staticmethod
-    def _attach(target: Any, server_id: str, spec: ServerSpec, volumes: dict[str, str]
-                ) -> None:
-        for data in spec.data_volumes:
-            volume_id = volumes[data.volume_id]
-            if target.volume.get_volume(volume_id).status != "in-use":
-                target.compute.attach_volume(server_id, volume_id, data.device)
-            target.volume.wait_status(volume_id, ["in-use"])
+        def member(member_id: str) -> str:
+            name = BOOT.format(self.labels[member_id])
+            booted = done.get((name, member_id))
+            if booted is not None:
+                return booted
+            with progress.member_step(operation_id, name) as step:
+                step.result = _boot(view, member_id, volumes[member_id], test_network)
+            return step.result
+
+        members = list(self.labels)
+        return dict(zip(members, fanout.each(member, members), strict=True))
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
         if not resources.committed(operation_id, context):
-            delete_servers(operation_id, context, self.member_id)
+            fanout.each(lambda member_id: delete_servers(operation_id, context, member_id),
+                        list(self.labels))
+
+
+def _boot(view: resources.OperationView, member_id: str, volumes: dict[str, str],
+          test_network: dict | None) -> str:
+    operation_id = view.op.id
+    spec = ServerSpec.from_dict(view.member(member_id).spec)
+    if spec.boot_volume is None:
+        raise exception.Invalid(reason=f"{spec.name} does not boot from a volume; only "
+                                       "boot-from-volume servers can be protected")
+    target = view.cloud(view.target)
+    flavors, networks = view.flavor_mapping(), view.network_mapping()
+    nics = []
+    for port in spec.ports:
+        if test_network:
+            nics.append(NIC(network_id=test_network["network_id"]))
+            continue
+        net = target.network.find_network(mapped(networks, port.network_name,
+                                                 port.network_id) or "")
+        if net is None:
+            raise exception.Invalid(reason=f"no target network for "
+                                           f"{port.network_name or port.network_id}")
+        fixed = port.fixed_ips[0].ip_address if port.fixed_ips else None
+        nics.append(NIC(network_id=net.id, fixed_ip=fixed))
+    groups = [g for g in spec.security_groups
+              if target.network.find_security_group(g) is not None]
+    wanted = {resources.OPERATION_KEY: operation_id, resources.MEMBER_KEY: member_id}
+    earlier = [srv for srv in target.compute.find_servers(wanted)
+               if srv.status not in ("ERROR", "DELETED")]
+    if earlier:  # booted before an engine died mid-step
+        server_id = earlier[0].id
+        target.compute.wait_active(server_id)
+        _attach(target, server_id, spec, volumes)
+        return server_id
+    metadata = {k: v for k, v in spec.metadata.items()
+                if k not in (resources.OPERATION_KEY, resources.MEMBER_KEY)}
+    with limits.slot(limits.BUILDS, view.target.name):
+        server_id = target.compute.boot_server(
+            spec.name, mapped(flavors, spec.flavor.name, spec.flavor.id) or spec.flavor.name,
+            volumes[spec.boot_volume.volume_id], nics,
+            key_name=spec.key_name if spec.key_name and target.compute.find_keypair(
+                spec.key_name) else None,
+            security_groups=groups,
+            metadata={**metadata, resources.OPERATION_KEY: operation_id,
+                      resources.MEMBER_KEY: member_id},
+            availability_zone=None)
+        target.compute.wait_active(server_id)
+    _attach(target, server_id, spec, volumes)
+    return server_id
+
+
+def _attach(target: Any, server_id: str, spec: ServerSpec, volumes: dict[str, str]) -> None:
+    for data in spec.data_volumes:
+        volume_id = volumes[data.volume_id]
+        if target.volume.get_volume(volume_id).status != "in-use":
+            target.compute.attach_volume(server_id, volume_id, data.device)
+        target.volume.wait_status(volume_id, ["in-use"])
 
 
 def delete_servers(operation_id: str, context: dict, member_id: str | None = None) -> None:

@@ -1,97 +1,115 @@
-"""A member's volumes on the target: copies of the recovery point, managed
-into Cinder in the PG's project there."""
+"""The members' volumes on the target: copies of the recovery point,
+managed into Cinder in the PG's project there."""
 
 from typing import Any
 
 from taskflow import task
 
-from protector.engine import fanout, limits, resources
+from protector.engine import fanout, limits, progress, resources
 from protector.storage import exception as storage_exc
 
-
-def _names(view: resources.OperationView, member_id: str) -> dict[str, Any]:
-    return {v.array_volume_name or v.volume_id: v for v in view.cg_volumes(member_id)}
+COPY, MANAGE = "copy volumes of {}", "manage volumes of {}"
 
 
-class MaterialiseVolumes(task.Task):
-    """Copy the member's volumes from the recovery point on the target array."""
+class CopyVolumes(task.Task):
+    """Every member at once: copy its volumes from the recovery point on the
+    target array, then hand the copies to Cinder (manage; mock storage made
+    Cinder volumes already). Each member's copy and manage are member steps;
+    an engine taking over resumes each member after its last one done.
+    Every volume carries the operation's and the member's id in its
+    metadata, which is how a revert finds them."""
 
-    def __init__(self, member_id: str, name: str) -> None:
-        super().__init__(name=name, provides=f"copies-{member_id}")
-        self.member_id = member_id
+    def __init__(self, labels: dict[str, str]) -> None:
+        super().__init__(name="copy and manage volumes", provides="volumes")
+        self.labels = labels  # member id -> its name in step names
+        self.member_steps = {step.format(label): member_id
+                             for member_id, label in labels.items()
+                             for step in (COPY, MANAGE)}
 
     def execute(self, operation_id: str, context: dict, recovery_point: dict
-                ) -> list[dict[str, Any]]:
+                ) -> dict[str, dict[str, str]]:
         view = resources.load(operation_id, context)
+        done = progress.checkpoints(view.context, operation_id)
+        # One driver for all (it keeps an array client per thread).
         driver = view.storage(view.cloud(view.target))
-        tag = resources.tag(operation_id, self.member_id)
-        refs = view.volume_refs(self.member_id)
+
+        def member(member_id: str) -> dict[str, str]:
+            label = self.labels[member_id]
+            managed = done.get((MANAGE.format(label), member_id))
+            if managed is not None:
+                return managed
+            copies = done.get((COPY.format(label), member_id))
+            if copies is None:
+                with progress.member_step(operation_id, COPY.format(label)) as step:
+                    copies = step.result = _materialise(
+                        driver, resources.tag(operation_id, member_id),
+                        view.volume_refs(member_id), recovery_point["name"])
+            with progress.member_step(operation_id, MANAGE.format(label)) as step:
+                step.result = _manage(view, operation_id, member_id, copies)
+            return step.result
+
+        members = list(self.labels)
         try:
-            try:
-                copies = driver.materialise(recovery_point["name"], refs, tag)
-            except storage_exc.StorageObjectExists:
-                # Copies of an engine that died in this step; nothing has
-                # used them yet (managing them is the next step).
-                driver.cleanup(tag)
-                copies = driver.materialise(recovery_point["name"], refs, tag)
+            return dict(zip(members, fanout.each(member, members), strict=True))
         finally:
             driver.close()
-        return [{"source": c.source, "name": c.name, "cinder_volume_id": c.cinder_volume_id}
-                for c in copies]
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
+        """Delete the Cinder volumes the operation made, then what is left
+        of its copies on the array."""
         view = resources.load(operation_id, context)
         if view.committed:
             return
+        delete_volumes(operation_id, context)
         driver = view.storage(view.cloud(view.target))
         try:
-            driver.cleanup(resources.tag(operation_id, self.member_id))
+            fanout.each(lambda member_id: driver.cleanup(resources.tag(operation_id, member_id)),
+                        list(self.labels))
         finally:
             driver.close()
 
 
-class ManageVolumes(task.Task):
-    """Hand the copies to Cinder (manage); mock storage made Cinder volumes
-    already. Every volume carries the operation's id in its metadata."""
+def _materialise(driver: Any, tag: str, refs: list[Any], point: str) -> list[dict[str, Any]]:
+    try:
+        copies = driver.materialise(point, refs, tag)
+    except storage_exc.StorageObjectExists:
+        # Copies of an engine that died before recording them; nothing has
+        # used them yet (managing them comes after the record).
+        driver.cleanup(tag)
+        copies = driver.materialise(point, refs, tag)
+    return [{"source": c.source, "name": c.name, "cinder_volume_id": c.cinder_volume_id}
+            for c in copies]
 
-    def __init__(self, member_id: str, name: str) -> None:
-        super().__init__(name=name, provides=f"volumes-{member_id}",
-                         requires=("operation_id", "context", f"copies-{member_id}"))
-        self.member_id = member_id
 
-    def execute(self, operation_id: str, context: dict, **kwargs: Any) -> dict[str, str]:
-        copies = kwargs[f"copies-{self.member_id}"]
-        view = resources.load(operation_id, context)
-        volume = view.cloud(view.target).volume
-        protected = _names(view, self.member_id)
-        member = view.member(self.member_id)
-        # Managed before an engine died mid-step: found by name, not managed twice.
-        earlier = {v.name: v.id for v in volume.find_volumes(
-            {resources.OPERATION_KEY: operation_id, resources.MEMBER_KEY: self.member_id})}
+def _manage(view: resources.OperationView, operation_id: str, member_id: str,
+            copies: list[dict[str, Any]]) -> dict[str, str]:
+    """The member's copies managed at once (each holding a volume-call
+    slot): its protected volume ids -> the new Cinder volume ids."""
+    volume = view.cloud(view.target).volume
+    protected = {v.array_volume_name or v.volume_id: v for v in view.cg_volumes(member_id)}
+    member = view.member(member_id)
+    # Managed before an engine died mid-step: found by name, not managed twice.
+    earlier = {} if all(c["cinder_volume_id"] for c in copies) else {
+        v.name: v.id for v in volume.find_volumes(
+            {resources.OPERATION_KEY: operation_id, resources.MEMBER_KEY: member_id})}
 
-        def manage(copy: dict[str, Any]) -> str:
-            source = protected[copy["source"]]
-            disk = (source.device_name or "disk").rsplit("/", 1)[-1]
-            name = f"{member.instance_name or member.instance_id}-{disk}"
-            if copy["cinder_volume_id"]:
-                return copy["cinder_volume_id"]
-            if name in earlier:
-                return earlier[name]
-            with limits.slot(limits.VOLUME_CALLS, view.target.name):
-                return volume.manage_volume(
-                    {"source-name": copy["name"]}, source.volume_type or view.pg.volume_type,
-                    name=name, bootable=source.bootable,
-                    metadata={resources.OPERATION_KEY: operation_id,
-                              resources.MEMBER_KEY: self.member_id})
+    def manage(copy: dict[str, Any]) -> str:
+        source = protected[copy["source"]]
+        disk = (source.device_name or "disk").rsplit("/", 1)[-1]
+        name = f"{member.instance_name or member.instance_id}-{disk}"
+        if copy["cinder_volume_id"]:
+            return copy["cinder_volume_id"]
+        if name in earlier:
+            return earlier[name]
+        with limits.slot(limits.VOLUME_CALLS, view.target.name):
+            return volume.manage_volume(
+                {"source-name": copy["name"]}, source.volume_type or view.pg.volume_type,
+                name=name, bootable=source.bootable,
+                metadata={resources.OPERATION_KEY: operation_id,
+                          resources.MEMBER_KEY: member_id})
 
-        # The member's volumes at once (each holds a volume-call slot).
-        made = fanout.each(manage, copies)
-        return {protected[c["source"]].volume_id: m
-                for c, m in zip(copies, made, strict=True)}
-
-    def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
-        if not resources.committed(operation_id, context):
-            delete_volumes(operation_id, context, self.member_id)
+    made = fanout.each(manage, copies)
+    return {protected[c["source"]].volume_id: m for c, m in zip(copies, made, strict=True)}
 
 
 def delete_volumes(operation_id: str, context: dict, member_id: str | None = None) -> None:

@@ -62,14 +62,15 @@ def ensure_private_dir(path: str) -> None:
         os.chmod(path, 0o755)  # makedirs is subject to the umask
 
 
-def open_db(path: str, schema: str) -> sqlite3.Connection:
-    """A connection to ``path``, created 0600 with ``schema`` if new."""
+def open_db(path: str, schema: str | None) -> sqlite3.Connection:
+    """A connection to ``path``, created 0600 with ``schema`` (if given) if new."""
     if not os.path.exists(path):
         fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
         os.close(fd)
     conn = sqlite3.connect(path, timeout=30)
     conn.row_factory = sqlite3.Row
-    conn.executescript(schema)
+    if schema:
+        conn.executescript(schema)
     return conn
 
 
@@ -80,10 +81,13 @@ class MockArray:
         self.name = "mock-" + re.sub(r"[^-a-zA-Z0-9]", "-", endpoint.host).strip("-")
         self.label = endpoint.host
         self.path = os.path.join(directory, f"{self.name}.sqlite")
+        self._ready = False
 
     @contextlib.contextmanager
     def db(self) -> Iterator[sqlite3.Connection]:
-        conn = open_db(self.path, _SCHEMA)
+        # The schema once per driver: a batch of copies opens hundreds.
+        conn = open_db(self.path, None if self._ready else _SCHEMA)
+        self._ready = True
         try:
             with conn:  # one transaction
                 yield conn

@@ -2,17 +2,20 @@
 the operation row, rollback on failure, and resumption by another engine
 after the first one dies mid-flow (a real process killed with os._exit)."""
 
+import collections
 import os
 import subprocess
 import sys
 import time
 
 import pytest
+import sqlalchemy
 
 from protector import context, states
+from protector.db import models, session
 from protector.db import operations as op_db
 from protector.db import protection_groups as pg_db
-from protector.engine import flows, leases, persistence, rpcapi, worker
+from protector.engine import flows, leases, persistence, progress, rpcapi, worker
 from protector.tests.functional.api import helpers
 from protector.tests.functional.engine import sample_flow
 
@@ -59,8 +62,12 @@ def test_operation_runs_and_reports_progress(started, journal):
     worker.run(op["id"], host="engine-1")
     done = owner.get(f"/v1/{owner.project}/operations/{op['id']}").json["operation"]
     assert done["status"] == "completed" and done["progress"] == 100
-    assert done["steps_completed"][0] == "prepare" and done["steps_completed"][-1] == "finish"
-    assert sorted(done["steps_completed"][1:4]) == ["server-0", "server-1", "server-2"]
+    steps = done["steps_completed"]
+    assert steps[0] == "prepare" and steps[-1] == "finish"
+    assert sorted(steps[1:4]) == ["server-0", "server-1", "server-2"]
+    # A many-member task's member steps, each recorded before the task.
+    assert sorted(steps[4:7]) == ["member-0", "member-1", "member-2"]
+    assert steps[7] == "members" and len(steps) == 9
     assert done["steps_failed"] == [] and done["completed_at"]
     pg = owner.get(f"/v1/{owner.project}/protection-groups/pg1").json["protection_group"]
     assert pg["status"] == "test_failed_over"
@@ -78,7 +85,7 @@ def test_failure_rolls_back_every_step_and_settles_the_pg(started, journal, monk
     assert "finish failed on purpose" in done["error_message"]
     assert done["steps_failed"][0]["step"] == "finish"
     lines = _lines(journal)
-    for step in ("prepare", "server-0", "server-1", "server-2"):
+    for step in ("prepare", "server-0", "server-1", "server-2", "members"):
         assert f"revert {step}" in lines
     assert lines.index("revert prepare") > max(lines.index(f"revert server-{i}")
                                                for i in range(3))
@@ -106,7 +113,42 @@ def test_second_operation_is_refused_while_one_runs(started):
     assert "testing" in resp.json["error"]["message"]
 
 
-@pytest.mark.parametrize("kill_at", ["prepare", "server-1", "finish"])
+def _rows(op_id):
+    with session.reader(context.get_admin_context()) as s:
+        return s.execute(sqlalchemy.select(models.OperationStep).where(
+            models.OperationStep.operation_id == op_id)).scalars().all()
+
+
+def test_member_steps_are_timed_and_checkpointed(started):
+    owner, op = started
+    worker.run(op["id"], host="engine-1")
+    rows = {r.name: r for r in _rows(op["id"])}
+    assert set(rows) == {"prepare", "server-0", "server-1", "server-2", "members",
+                         "member-0", "member-1", "member-2", "finish"}
+    assert {r.outcome for r in rows.values()} == {"success"}
+    for i in range(3):
+        member = rows[f"member-{i}"]
+        assert member.member_id == f"m{i}" and member.result == f"made by member-{i}"
+        assert rows["members"].started_at <= member.started_at <= member.finished_at \
+            <= rows["members"].finished_at
+    assert rows["prepare"].result is None  # a task's result stays in taskflow's tables
+    assert progress.checkpoints(context.get_admin_context(), op["id"]) == {
+        (f"member-{i}", f"m{i}"): f"made by member-{i}" for i in range(3)}
+
+
+def test_failed_member_step_fails_its_task(started, monkeypatch):
+    owner, op = started
+    monkeypatch.setenv("PROTECTOR_TEST_FAIL_AT", "member-1")
+    worker.run(op["id"], host="engine-1")
+    done = owner.get(f"/v1/{owner.project}/operations/{op['id']}").json["operation"]
+    assert done["status"] == "rolled_back"
+    assert [f["step"] for f in done["steps_failed"]] == ["member-1", "members"]
+    assert {"member-0", "member-2"} <= set(done["steps_completed"])
+    outcome = {r.name: r.outcome for r in _rows(op["id"])}
+    assert outcome["member-1"] == "failure" and outcome["revert members"] == "reverted"
+
+
+@pytest.mark.parametrize("kill_at", ["prepare", "server-1", "member-2", "finish"])
 def test_engine_killed_mid_flow_is_resumed_by_another(started, journal, conf, kill_at):
     owner, op = started
     conf_file = journal.parent / "protector.conf"
@@ -137,9 +179,19 @@ def test_engine_killed_mid_flow_is_resumed_by_another(started, journal, conf, ki
     assert done["status"] == "completed", done
     lines = _lines(journal)
     finished_before = [s for s in ("prepare",) if kill_at != "prepare"]
+    if kill_at == "member-2":  # its siblings' checkpoints were written
+        finished_before = ["prepare", "member-0", "member-1"]
     for step in finished_before:
         assert lines.count(f"execute {step}") == 1  # not redone after the crash
     assert lines.count(f"execute {kill_at}") == 2   # the interrupted step ran again
     assert lines.count("execute finish") == 1 + (kill_at == "finish")
     assert pg_db.get(ctx, None, op["protection_group_id"]).status == "test_failed_over"
+    # Every step succeeded once; those the dead engine was running (the one
+    # it died in, and its siblings in parallel) show as interrupted first.
+    runs = collections.defaultdict(list)
+    for row in sorted(_rows(op["id"]), key=lambda r: r.started_at):
+        runs[row.name].append(row.outcome)
+    assert runs[kill_at] == ["interrupted", "success"]
+    assert set(map(tuple, runs.values())) <= {("success",), ("interrupted", "success")}
+    assert all(runs[step] == ["success"] for step in finished_before), runs
     assert op_db.get(ctx, None, op["id"]).engine_host is None  # lease released

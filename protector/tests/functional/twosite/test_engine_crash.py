@@ -29,8 +29,8 @@ from protector.tests.functional.twosite import pairs
 
 pytestmark = [pytest.mark.mysql, pytest.mark.twosite]
 
-# Steps of each operation for the PG of two VMs in two boot-order tiers.
-TEST_FAILOVER_STEPS, FAILOVER_STEPS, REPROTECT_STEPS, FAILBACK_STEPS = 10, 10, 3, 12
+TEST_FAILOVER_STEPS, FAILOVER_STEPS, REPROTECT_STEPS, FAILBACK_STEPS = (
+    pairs.TEST_FAILOVER_STEPS, pairs.FAILOVER_STEPS, pairs.REPROTECT_STEPS, pairs.FAILBACK_STEPS)
 
 
 def _after(steps: int):
@@ -86,7 +86,7 @@ def test_planned_failover_early_and_failback_midway(array_home):
     p.run("site-b", "reprotect")
     p.replicate("site-b")
     op_id = p.start("site-b", "failback")
-    _kill_and_restart(p, "site-b", op_id, after=5, total=FAILBACK_STEPS)
+    _kill_and_restart(p, "site-b", op_id, after=8, total=FAILBACK_STEPS)
     p.assert_pg("site-b", "active", "site-a")
     p.assert_pg("site-a", "active", "site-a")
     p.assert_clouds("the resumed failback", site_a=("ACTIVE", n))

@@ -18,7 +18,7 @@ from protector.tests.functional.twosite import harness, pairs
 pytestmark = [pytest.mark.mysql, pytest.mark.twosite]
 
 SITE = "mock-a"
-TEST_FAILOVER_STEPS = 10
+TEST_FAILOVER_STEPS = pairs.TEST_FAILOVER_STEPS
 
 
 @pytest.fixture

@@ -34,13 +34,15 @@ def _iso(value: datetime.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _load(s: Any, pg_id: str) -> models.ProtectionGroup | None:
-    return s.execute(select(models.ProtectionGroup).where(
-        models.ProtectionGroup.id == pg_id).options(
-            selectinload(models.ProtectionGroup.members),
-            selectinload(models.ProtectionGroup.policy),
-            selectinload(models.ProtectionGroup.consistency_groups)
-            .selectinload(models.ConsistencyGroup.volumes))).scalar_one_or_none()
+def _load(s: Any, pg_id: str, *, lock: bool = False) -> models.ProtectionGroup | None:
+    query = select(models.ProtectionGroup).where(models.ProtectionGroup.id == pg_id)
+    if lock:  # the PG row, until the transaction ends (SQLite locks on write)
+        query = query.with_for_update(of=models.ProtectionGroup)
+    return s.execute(query.options(
+        selectinload(models.ProtectionGroup.members),
+        selectinload(models.ProtectionGroup.policy),
+        selectinload(models.ProtectionGroup.consistency_groups)
+        .selectinload(models.ConsistencyGroup.volumes))).scalar_one_or_none()
 
 
 def build(context: Any, pg_id: str) -> dict[str, Any]:
@@ -98,49 +100,72 @@ def apply(context: Any, project_id: str, doc: dict[str, Any], *, force: bool = F
 
     A newer version replaces the local copy, an equal one is ignored (a
     deletion is applied), an older one is refused (409) unless ``force``
-    (sync-force).
+    (sync-force). Pushes of one PG that arrive at once are applied one
+    after the other (its row is locked), each compared with what the one
+    before left.
     """
-    with session.writer(context) as s:
-        pg = _load(s, doc["id"])
-        if pg is not None and not force:
-            # A deletion is never "nothing new": it wins at an equal version.
-            if doc["metadata_version"] == pg.metadata_version and not doc.get("deleted"):
-                return "unchanged"
-            if doc["metadata_version"] < pg.metadata_version:
-                raise exception.Conflict(
-                    reason=f"protection group {pg.name} is at version "
-                           f"{pg.metadata_version} here; refusing older version "
-                           f"{doc['metadata_version']}")
-        if doc.get("deleted"):
-            if pg is not None:
-                s.delete(pg)
-            return "deleted"
-        ids = _site_ids(s)
-        fields = doc["protection_group"]
-        values = {f: fields[f] for f in _PG_FIELDS}
-        values.update(
-            primary_site_id=_site(ids, fields["primary_site"]),
-            secondary_site_id=_site(ids, fields["secondary_site"]),
-            current_primary_site_id=_site(ids, fields["current_primary_site"]),
-            last_replication_at=(datetime.datetime.fromisoformat(
-                fields["last_replication_at"]) if fields["last_replication_at"] else None),
-            metadata_version=doc["metadata_version"], sync_status="IN_SYNC",
-            last_sync_at=timeutils.utcnow())
-        if pg is None:
-            pg = models.ProtectionGroup(id=doc["id"], project_id=project_id, **values)
-            s.add(pg)
-        else:
-            for key, value in values.items():
-                setattr(pg, key, value)
-        _apply_members(pg, project_id, doc["members"])
-        _apply_policy(pg, project_id, doc["policy"])
-        _apply_consistency_groups(pg, ids, doc["consistency_groups"])
-        try:
-            s.flush()
-        except db_exc.DBDuplicateEntry as exc:
-            raise exception.Duplicate(resource="Protection group",
-                                      name=fields["name"]) from exc
-        return "applied"
+    try:
+        return _apply(context, project_id, doc, force)
+    except _Raced:
+        return _apply(context, project_id, doc, force)  # against the one just made
+
+
+class _Raced(Exception):
+    """Another push made the PG while this one was making it."""
+
+
+def _apply(context: Any, project_id: str, doc: dict[str, Any], force: bool) -> str:
+    made_here = False
+    try:
+        with session.writer(context) as s:
+            pg = _load(s, doc["id"], lock=True)
+            made_here = pg is None
+            return _write(s, pg, project_id, doc, force)
+    except db_exc.DBDuplicateEntry as exc:
+        with session.reader(context) as s:
+            if made_here and _load(s, doc["id"]) is not None:
+                raise _Raced() from exc
+        raise exception.Duplicate(resource="Protection group",
+                                  name=doc["protection_group"]["name"]) from exc
+
+
+def _write(s: Any, pg: models.ProtectionGroup | None, project_id: str, doc: dict[str, Any],
+           force: bool) -> str:
+    if pg is not None and not force:
+        # A deletion is never "nothing new": it wins at an equal version.
+        if doc["metadata_version"] == pg.metadata_version and not doc.get("deleted"):
+            return "unchanged"
+        if doc["metadata_version"] < pg.metadata_version:
+            raise exception.Conflict(
+                reason=f"protection group {pg.name} is at version "
+                       f"{pg.metadata_version} here; refusing older version "
+                       f"{doc['metadata_version']}")
+    if doc.get("deleted"):
+        if pg is not None:
+            s.delete(pg)
+        return "deleted"
+    ids = _site_ids(s)
+    fields = doc["protection_group"]
+    values = {f: fields[f] for f in _PG_FIELDS}
+    values.update(
+        primary_site_id=_site(ids, fields["primary_site"]),
+        secondary_site_id=_site(ids, fields["secondary_site"]),
+        current_primary_site_id=_site(ids, fields["current_primary_site"]),
+        last_replication_at=(datetime.datetime.fromisoformat(
+            fields["last_replication_at"]) if fields["last_replication_at"] else None),
+        metadata_version=doc["metadata_version"], sync_status="IN_SYNC",
+        last_sync_at=timeutils.utcnow())
+    if pg is None:
+        pg = models.ProtectionGroup(id=doc["id"], project_id=project_id, **values)
+        s.add(pg)
+    else:
+        for key, value in values.items():
+            setattr(pg, key, value)
+    _apply_members(pg, project_id, doc["members"])
+    _apply_policy(pg, project_id, doc["policy"])
+    _apply_consistency_groups(pg, ids, doc["consistency_groups"])
+    s.flush()
+    return "applied"
 
 
 def _merge(collection: list, items: list[dict], make: Any, fields: tuple[str, ...]

@@ -4,7 +4,9 @@ Cinder group, record them."""
 
 from typing import Any
 
+from oslo_db import exception as db_exc
 from oslo_log import log
+from sqlalchemy import select, update
 from taskflow import task
 
 from protector import exception
@@ -127,25 +129,55 @@ class ProtectVolumes(task.Task):
 
 def _consistency_group(view: resources.OperationView, array_name: str | None
                        ) -> models.ConsistencyGroup:
+    """The PG's consistency group row where it runs, made if missing. Two
+    protect operations may race to make it: the loser reads the winner's
+    (one row per PG and site is a unique constraint)."""
     site = view.pg.current_primary_site_id
-    with session.writer(view.context) as s:
-        cg = s.query(models.ConsistencyGroup).filter_by(
-            protection_group_id=view.pg.id, site_id=site).first()
-        if cg is None:
-            cg = models.ConsistencyGroup(protection_group_id=view.pg.id, site_id=site,
-                                         backend_group_name=array_name, status="available")
-            s.add(cg)
-            s.flush()
-        return cg
+    for _ in range(2):
+        try:
+            with session.writer(view.context) as s:
+                cg = s.query(models.ConsistencyGroup).filter_by(
+                    protection_group_id=view.pg.id, site_id=site).first()
+                if cg is None:
+                    cg = models.ConsistencyGroup(
+                        protection_group_id=view.pg.id, site_id=site,
+                        backend_group_name=array_name, status="available")
+                    s.add(cg)
+                    s.flush()
+                return cg
+        except db_exc.DBDuplicateEntry:
+            continue
+    raise exception.Conflict(reason=f"the consistency group of {view.pg.name} is being "
+                                    "changed by another operation; try again")
 
 
-def _update_cg(view: resources.OperationView, cg_id: str, values: dict[str, Any]
-               ) -> models.ConsistencyGroup:
+def ensure_cinder_group(view: resources.OperationView, cg_id: str,
+                        site: models.Site) -> str:
+    """The Cinder group of consistency group ``cg_id`` on ``site``, made once.
+
+    Found by its description first (an engine that died after making it
+    did not record it); recorded only if no other operation recorded one
+    meanwhile, else ours is deleted and theirs used: never two groups.
+    """
+    groups = view.cinder_groups(site)
+    project = view.project_on(site)
+    marker = f"protector consistency group {cg_id}"
+    made = next((g for g in groups.list_groups(project_id=project)
+                 if g.description == marker), None)
+    if made is None:
+        made = groups.create_group(f"protector-{view.pg.name}", view.pg.volume_type,
+                                   description=marker, project_id=project)
+    table = models.ConsistencyGroup
     with session.writer(view.context) as s:
-        cg = s.get(models.ConsistencyGroup, cg_id)
-        for key, value in values.items():
-            setattr(cg, key, value)
-        return cg
+        s.execute(update(table).where(table.id == cg_id, table.cinder_group_id.is_(None))
+                  .values(cinder_group_id=made.id))
+        recorded = s.execute(select(table.cinder_group_id).where(table.id == cg_id)
+                             ).scalar_one()
+    if recorded != made.id:
+        LOG.info("Protection group %s: another operation made its Cinder group %s; "
+                 "deleting %s", view.pg.id, recorded, made.id)
+        groups.delete_group(made.id)
+    return recorded
 
 
 class EnsureContainers(task.Task):
@@ -161,10 +193,7 @@ class EnsureContainers(task.Task):
             driver.close()
         cg = _consistency_group(view, container.name)
         if cg.cinder_group_id is None:
-            groups = view.cinder_groups(view.source)
-            made = groups.create_group(f"protector-{view.pg.name}", view.pg.volume_type,
-                                       project_id=view.pg.project_id)
-            _update_cg(view, cg.id, {"cinder_group_id": made.id})
+            ensure_cinder_group(view, cg.id, view.source)
 
 
 class MarkProtected(task.Task):

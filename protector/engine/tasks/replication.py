@@ -7,7 +7,7 @@ from taskflow import task
 
 from protector.db import models, session
 from protector.engine import resources
-from protector.engine.tasks import records
+from protector.engine.tasks import protection, records
 
 AVAILABLE = "available"
 
@@ -50,11 +50,7 @@ class ReverseReplication(task.Task):
             old_direction.close()
         running = view.sites[view.pg.current_primary_site_id]
         groups = view.cinder_groups(running)
-        group_id = cg.cinder_group_id
-        if group_id is None:
-            group_id = groups.create_group(f"protector-{view.pg.name}", view.pg.volume_type,
-                                           project_id=view.project_on(running)).id
-            _set_cg(view, cg.id, {"cinder_group_id": group_id})
+        group_id = cg.cinder_group_id or protection.ensure_cinder_group(view, cg.id, running)
         have = set(groups.get_group(group_id).volume_ids)
         missing = [v.volume_id for v in cg.volumes if v.volume_id not in have]
         if missing:

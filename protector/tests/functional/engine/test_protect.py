@@ -1,5 +1,7 @@
 """Protect operations: each member add protects its own member only."""
 
+import threading
+
 from protector import context
 from protector.db import models, session
 from protector.engine import worker
@@ -32,3 +34,25 @@ def test_each_add_protects_its_own_member(members_added, casts):
     assert op(owner, first)["status"] == "completed"
     assert {m["status"] for m in owner.get(base + "/members").json["members"]} == {"protected"}
     assert all(len(_volumes_of(m["id"])) == 2 for m in members.values())
+
+
+def test_two_adds_at_once_make_one_group(members_added, clouds, casts):
+    """Both adds' operations run at once, each finding no Cinder group yet:
+    one group is recorded and the other deleted, never two."""
+    owner, base, _ = members_added
+    site_a = clouds["site-a"]
+    site_a.latency["volume.create_group"] = 0.3  # both are making it at the same time
+    runs = [threading.Thread(target=worker.run, args=(op_id,), kwargs={"host": host})
+            for op_id, host in zip(casts, ("engine-1", "engine-2"), strict=True)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=60)
+    assert [op(owner, op_id)["status"] for op_id in casts] == ["completed", "completed"]
+    assert site_a.calls["volume.create_group"] == 2  # the race did happen
+    (group,) = site_a.groups.values()  # the loser deleted its own
+    with session.reader(context.get_admin_context()) as s:
+        (cg,) = s.query(models.ConsistencyGroup).all()
+        assert cg.cinder_group_id == group.id
+        assert len(cg.volumes) == 4
+    assert sorted(group.data["volume_ids"]) == sorted(v.volume_id for v in cg.volumes)

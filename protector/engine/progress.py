@@ -21,6 +21,7 @@ from typing import Any
 from oslo_log import log
 from oslo_utils import timeutils, uuidutils
 from sqlalchemy import bindparam, insert, select, update
+from taskflow import exceptions as tf_exc
 from taskflow import states as tf_states
 from taskflow import task
 from taskflow.listeners import base
@@ -65,13 +66,14 @@ class ProgressListener(base.Listener):
             tf_states.REVERTED, tf_states.REVERT_FAILURE), flow_listen_for=())
         self.context, self.op_id, self.total = context, op_id, max(total, 1)
         self._lock = threading.Lock()  # held while writing
+        tasks = _tasks(engine)
         # Steps that act for one member carry its id (member steps, protect tasks).
         self._members: dict[str, str | None] = {}
-        for node in _tasks(engine):
+        self._member_steps: set[str] = set()
+        for node in tasks:
             self._members[node.name] = getattr(node, "member_id", None)
             self._members.update(getattr(node, "member_steps", {}))
-        self._member_steps = {name for node in _tasks(engine)
-                              for name in getattr(node, "member_steps", {})}
+            self._member_steps.update(getattr(node, "member_steps", {}))
         self._attempts: dict[str, str] = {}  # step name -> its running row
         self._queue: list[tuple[str, dict[str, Any], Any]] = []
         self._queued = threading.Condition()
@@ -85,6 +87,12 @@ class ProgressListener(base.Listener):
                 models.OperationStep.outcome == RUNNING).values(outcome=INTERRUPTED))
             op = s.get(models.Operation, op_id)
             self._completed, self._failed = list(op.steps_completed), list(op.steps_failed)
+        # Steps a dead engine finished after taskflow saved them, before their
+        # record: taskflow does not run them again, so they are recorded here.
+        missed = [node.name for node in tasks
+                  if node.name not in self._completed and _saved(engine, node.name)]
+        self._flush([(tf_states.SUCCESS, {"task_name": name}, self._started)
+                     for name in missed])
 
     def register(self) -> None:
         super().register()
@@ -261,6 +269,14 @@ def checkpoints(context: Any, operation_id: str) -> dict[tuple[str, str | None],
             step_rows.operation_id == operation_id, step_rows.outcome == SUCCESS,
             step_rows.result.is_not(None))).all()
     return {(row.name, row.member_id): row.result for row in rows}
+
+
+def _saved(engine: Any, name: str) -> bool:
+    """Whether taskflow's persisted state has step ``name`` succeeded."""
+    try:
+        return engine.storage.get_atom_state(name) == tf_states.SUCCESS
+    except tf_exc.NotFound:  # a new flow: nothing saved yet
+        return False
 
 
 def _error(details: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import futurist
 import pytest
 import sqlalchemy
 
@@ -195,3 +196,27 @@ def test_engine_killed_mid_flow_is_resumed_by_another(started, journal, conf, ki
     assert set(map(tuple, runs.values())) <= {("success",), ("interrupted", "success")}
     assert all(runs[step] == ["success"] for step in finished_before), runs
     assert op_db.get(ctx, None, op["id"]).engine_host is None  # lease released
+
+
+def test_step_saved_by_taskflow_but_not_recorded_is_recorded_on_takeover(started):
+    """An engine dying between taskflow saving a step's success and the
+    listener writing it: the next engine's listener records it (taskflow
+    will not run it again)."""
+    owner, op = started
+    worker.run(op["id"], host="engine-1")
+    ctx = context.get_admin_context()
+    done = op_db.get(ctx, None, op["id"])
+    lost = [s for s in done.steps_completed if s != "prepare"]
+    op_db.update(ctx, op["id"], {"steps_completed": lost})
+    with session.writer(ctx) as s:
+        s.execute(sqlalchemy.delete(models.OperationStep).where(
+            models.OperationStep.operation_id == op["id"],
+            models.OperationStep.name == "prepare"))
+    executor = futurist.ThreadPoolExecutor(max_workers=1)
+    try:
+        engine, total = worker._engine(op_db.get(ctx, None, op["id"]), ctx, executor)
+        progress.ProgressListener(engine, ctx, op["id"], total)
+    finally:
+        executor.shutdown()
+    assert op_db.get(ctx, None, op["id"]).steps_completed == [*lost, "prepare"]
+    assert [r.outcome for r in _rows(op["id"]) if r.name == "prepare"] == ["success"]

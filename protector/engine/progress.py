@@ -15,8 +15,8 @@ from instead of doing that member's part again.
 
 import contextlib
 import threading
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from oslo_log import log
 from oslo_utils import timeutils, uuidutils
@@ -30,6 +30,7 @@ from taskflow.types import failure
 from protector.db import models, session
 
 LOG = log.getLogger(__name__)
+T = TypeVar("T")
 
 RUNNING, SUCCESS, FAILURE, REVERTED, INTERRUPTED = (
     "running", "success", "failure", "reverted", "interrupted")
@@ -258,6 +259,17 @@ def member_step(operation_id: str, name: str) -> Iterator[MemberStep]:
     if step.result is not None:
         details["checkpoint"] = step.result
     listener._task_receiver(tf_states.SUCCESS, details)
+
+
+def once(operation_id: str, done: dict[tuple[str, str | None], Any], name: str,
+         member_id: str, make: Callable[[], T]) -> T:
+    """Member step ``name``'s checkpoint in ``done`` (:func:`checkpoints`),
+    or else ``make()`` run as that step, its result the checkpoint."""
+    if (name, member_id) in done:
+        return done[(name, member_id)]
+    with member_step(operation_id, name) as step:
+        step.result = make()
+    return step.result
 
 
 def checkpoints(context: Any, operation_id: str) -> dict[tuple[str, str | None], Any]:

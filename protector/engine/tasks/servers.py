@@ -39,13 +39,9 @@ class BootServers(task.Task):
         done = progress.checkpoints(view.context, operation_id)
 
         def member(member_id: str) -> str:
-            name = BOOT.format(self.labels[member_id])
-            booted = done.get((name, member_id))
-            if booted is not None:
-                return booted
-            with progress.member_step(operation_id, name) as step:
-                step.result = _boot(view, member_id, volumes[member_id], test_network)
-            return step.result
+            return progress.once(operation_id, done, BOOT.format(self.labels[member_id]),
+                                 member_id,
+                                 lambda: _boot(view, member_id, volumes[member_id], test_network))
 
         members = list(self.labels)
         return dict(zip(members, fanout.each(member, members), strict=True))

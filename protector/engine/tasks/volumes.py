@@ -34,19 +34,14 @@ class CopyVolumes(task.Task):
         driver = view.storage(view.cloud(view.target))
 
         def member(member_id: str) -> dict[str, str]:
-            label = self.labels[member_id]
-            managed = done.get((MANAGE.format(label), member_id))
-            if managed is not None:
-                return managed
-            copies = done.get((COPY.format(label), member_id))
-            if copies is None:
-                with progress.member_step(operation_id, COPY.format(label)) as step:
-                    copies = step.result = _materialise(
-                        driver, resources.tag(operation_id, member_id),
-                        view.volume_refs(member_id), recovery_point["name"])
-            with progress.member_step(operation_id, MANAGE.format(label)) as step:
-                step.result = _manage(view, operation_id, member_id, copies)
-            return step.result
+            copy, manage = (step.format(self.labels[member_id]) for step in (COPY, MANAGE))
+            if (manage, member_id) in done:
+                return done[(manage, member_id)]
+            copies = progress.once(operation_id, done, copy, member_id, lambda: _materialise(
+                driver, resources.tag(operation_id, member_id), view.volume_refs(member_id),
+                recovery_point["name"]))
+            return progress.once(operation_id, done, manage, member_id,
+                                 lambda: _manage(view, operation_id, member_id, copies))
 
         members = list(self.labels)
         try:

@@ -53,8 +53,8 @@ up_seconds=$(( $(date +%s) - up_start ))
 
 log "integration tests"
 set +e
-PROTECTOR_LAB_REQUIRED=1 "$PYTHON" -m pytest -m integration protector/tests/integration \
-  -q -p no:cacheprovider
+PROTECTOR_LAB_REQUIRED=1 timeout -k 30 2400 "$PYTHON" -m pytest -m integration \
+  protector/tests/integration -q -p no:cacheprovider
 tests_rc=$?
 set -e
 

@@ -26,6 +26,12 @@ from protector.tests.functional.engine.conftest import op, run_all
 from protector.tests.functional.engine.test_failover import _live, _live_volumes, _replicate
 
 
+class _Killed(BaseException):
+    """Unwinds a frozen engine's threads once its test is over: not an
+    Exception, so nothing on the way (taskflow, the worker) catches it and
+    reverts or records anything."""
+
+
 class Crash:
     """Freezes the first engine after its ``after``-th finished step."""
 
@@ -33,15 +39,23 @@ class Crash:
         self.after: int | None = None
         self.seen = 0
         self.frozen = threading.Event()
+        # Set at teardown: the frozen threads end. Left blocked, they would
+        # keep the interpreter from exiting (it joins executor threads).
+        self.released = threading.Event()
+        self.first: threading.Thread | None = None
         self.lock = threading.Lock()
         self.dead: progress.ProgressListener | None = None
         self.heartbeats: list[leases.Heartbeat] = []
         original = progress.ProgressListener._task_receiver
         enter = leases.Heartbeat.__enter__
 
+        def dead() -> None:
+            self.released.wait()
+            raise _Killed()
+
         def receiver(listener, state, details):
             if listener is self.dead:
-                threading.Event().wait()  # its other threads die at their next step
+                dead()  # its other threads die at their next step
             original(listener, state, details)
             with self.lock:  # member steps end on many threads at once
                 if state != tf_states.SUCCESS or self.after is None or self.frozen.is_set():
@@ -52,7 +66,7 @@ class Crash:
                 self.heartbeats[0]._stop.set()  # a dead engine renews nothing
                 self.dead = listener
                 self.frozen.set()
-            threading.Event().wait()  # dead: never returns
+            dead()  # never returns
 
         def heartbeat(beat):
             self.heartbeats.append(beat)
@@ -65,8 +79,8 @@ class Crash:
         """Run ``op_id`` on engine-1 until it dies after ``after`` steps,
         then on engine-2. False if the operation ended before that."""
         self.after, self.seen, self.heartbeats[:], self.dead = after, 0, [], None
-        first = threading.Thread(target=worker.run, args=(op_id,),
-                                 kwargs={"host": "engine-1"}, daemon=True)
+        self.first = first = threading.Thread(target=self._first_engine, args=(op_id,),
+                                              daemon=True)
         first.start()
         while first.is_alive() and not self.frozen.wait(0.01):
             pass
@@ -87,10 +101,26 @@ class Crash:
         worker.run(op_id, host="engine-2")
         return True
 
+    @staticmethod
+    def _first_engine(op_id: str) -> None:
+        try:
+            worker.run(op_id, host="engine-1")
+        except _Killed:
+            pass
+
+    def release(self) -> None:
+        """End the frozen engine's threads (blocked in ``dead``)."""
+        self.released.set()
+        if self.first is not None:
+            self.first.join(timeout=30)
+            assert not self.first.is_alive(), "the frozen engine did not unwind"
+
 
 @pytest.fixture
 def crash(monkeypatch):
-    return Crash(monkeypatch)
+    crash = Crash(monkeypatch)
+    yield crash
+    crash.release()
 
 
 def _start(owner, base, casts, body):

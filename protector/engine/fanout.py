@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterable
 from concurrent import futures
 from typing import TypeVar
 
+from oslo_log import log
+
 from protector.conf import CONF
 from protector.engine import limits
 
+LOG = log.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -47,3 +50,25 @@ def each(call: Callable[[T], R], items: Iterable[T], *, slot: tuple[str, str] | 
         if error is not None:
             raise error
     return [future.result() for future in done]
+
+
+def members(call: Callable[[str], R], member_ids: list[str], *, partial: bool = False
+            ) -> dict[str, R]:
+    """``call`` on every member at once: member id -> result. ``partial``:
+    a member whose call fails is left out of the result, the others kept
+    (its member step recorded why); else the first failure is raised."""
+    if not partial:
+        return dict(zip(member_ids, each(call, member_ids), strict=True))
+    failed = object()
+
+    def guarded(member_id: str) -> R | object:
+        try:
+            return call(member_id)
+        except Exception:  # noqa: BLE001 - recorded by its member step
+            LOG.warning("Member %s is left out of this operation", member_id,
+                        exc_info=True)
+            return failed
+
+    results = each(guarded, member_ids)
+    return {m: r for m, r in zip(member_ids, results, strict=True)  # type: ignore[misc]
+            if r is not failed}

@@ -34,6 +34,9 @@ from protector.sync import sites as sync_sites
 
 OPERATION_KEY = "protector_operation"
 MEMBER_KEY = "protector_member"
+# A member an unplanned failover could not bring up on the target: it is
+# still on the site the PG left, which the next failover moves it from.
+LEFT_BEHIND = "failover_failed"
 
 
 def tag(operation_id: str, member_id: str | None = None) -> str:
@@ -106,14 +109,37 @@ class OperationView:
     def member(self, member_id: str) -> models.Member:
         return next(m for m in self.pg.members if m.id == member_id)
 
+    @property
+    def resuming_partial(self) -> bool:
+        """A failover of the members an earlier one left behind: the PG
+        runs on this operation's target already (until this one's switch)."""
+        return not self.committed and self.source.id != self.pg.current_primary_site_id
+
+    def moving(self) -> list[models.Member]:
+        """The members this operation acts for: the ones its flow recorded
+        when first built (``member_ids``), else all of them, or, failing
+        over again after a partial failover, those left behind."""
+        chosen = self.params.get("member_ids")
+        if chosen is not None:
+            return [m for m in self.pg.members if m.id in chosen]
+        if not self.resuming_partial:
+            return list(self.pg.members)
+        return [m for m in self.pg.members if m.status == LEFT_BEHIND]
+
     def boot_groups(self) -> list[list[models.Member]]:
-        """Members in ascending boot order, one list per boot order value."""
-        ordered = sorted(self.pg.members, key=lambda m: (m.boot_order, m.instance_id))
+        """Moving members in ascending boot order, one list per boot order."""
+        ordered = sorted(self.moving(), key=lambda m: (m.boot_order, m.instance_id))
         return [list(g) for _, g in itertools.groupby(ordered, key=lambda m: m.boot_order)]
+
+    @property
+    def volumes_site(self) -> str:
+        """The site whose volumes the PG's members are: where it runs, but
+        for members left behind, the site they were left on."""
+        return self.source.id if self.resuming_partial else self.pg.current_primary_site_id
 
     def cg_volumes(self, member_id: str) -> list[models.CGVolume]:
         return [v for cg in self.pg.consistency_groups for v in cg.volumes
-                if v.member_id == member_id and cg.site_id == self.pg.current_primary_site_id]
+                if v.member_id == member_id and cg.site_id == self.volumes_site]
 
     def volume_refs(self, member_id: str) -> list[storage_base.VolumeRef]:
         return refs(self.cg_volumes(member_id))
@@ -125,14 +151,17 @@ class OperationView:
 
     def storage(self, target_cloud: cloud_base.Cloud | None = None
                 ) -> storage_base.ReplicationDriver:
-        """The PG's array driver, from the array the PG runs on to the other."""
-        return pg_storage(self.pg, target_cloud.target_volumes() if target_cloud else None)
+        """The PG's array driver, from the array of :attr:`volumes_site` to
+        the other."""
+        return pg_storage(self.pg, target_cloud.target_volumes() if target_cloud else None,
+                          runs_on=self.volumes_site)
 
 
 def pg_storage(pg: models.ProtectionGroup,
-               target_volumes: storage_base.TargetVolumeFactory | None = None
-               ) -> storage_base.ReplicationDriver:
-    """``pg``'s array driver, from the array it runs on to the other."""
+               target_volumes: storage_base.TargetVolumeFactory | None = None,
+               runs_on: str | None = None) -> storage_base.ReplicationDriver:
+    """``pg``'s array driver, from the array of ``runs_on`` (default: the
+    site the PG runs on) to the other."""
     policy = pg.policy
     if policy is None:
         raise exception.ReplicationPolicyNotFound(pg=pg.name)
@@ -147,7 +176,7 @@ def pg_storage(pg: models.ProtectionGroup,
     secondary = storage_factory.endpoint(
         policy.secondary_fa_url, crypto.decrypt(policy.secondary_fa_api_token_encrypted))
     arrays = storage_base.ArrayPair(primary, secondary)
-    if pg.current_primary_site_id != pg.primary_site_id:
+    if (runs_on or pg.current_primary_site_id) != pg.primary_site_id:
         arrays = arrays.reversed()
     return storage_factory.get_driver(group, arrays, target_volumes=target_volumes)
 

@@ -114,7 +114,14 @@ def _describe(exc: BaseException) -> str:
 
 def _finish(context: Any, op: Any, outcome: str, error: str | None) -> None:
     """Settle the operation and move its PG to the state the outcome gives."""
-    current = op_db.get(context, None, op.id).status
+    fresh = op_db.get(context, None, op.id)
+    current = fresh.status
+    left = (fresh.result or {}).get("left_behind")
+    if outcome == states.DONE and left:
+        # Completed, partly: the message says who is left and why.
+        error = (f"{len(left)} member(s) left behind on the site the protection group "
+                 f"left, run failover again to move them once fixed: "
+                 + "; ".join(left[m] for m in sorted(left)))
     if outcome == states.DONE:
         final = states.operation_transition(op.id, current, states.SUCCEED)
     elif outcome == states.ROLLED_BACK and current == states.OP_RUNNING:

@@ -164,3 +164,30 @@ def test_without_wait_the_operation_is_shown_at_once(cli: CLI, pg: dict, api: An
     _waited(cli, "dr", "test-cleanup", "web")
     bad = cli.run("dr", "failover", "web", "--recovery-point", "x", ok=False)
     assert "--unplanned" in bad.stderr
+
+
+def test_wait_exits_non_zero_when_servers_were_left_behind() -> None:
+    """A failover that completed partly is not a success for a script."""
+    from osc_lib import exceptions
+
+    from protectorclient.osc.v1 import action
+
+    partly = {"id": "op1", "operation_type": "failover", "status": "completed",
+              "progress": 100, "steps_completed": ["switch primary site"],
+              "error_message": "1 member(s) left behind ...: db: No valid host"}
+
+    class Operations:
+        final = partly
+
+        def wait(self, op_id: str, **kwargs: Any) -> dict:
+            kwargs["on_update"](self.final)
+            return self.final
+
+    class Client:
+        operations = Operations()
+
+    with pytest.raises(exceptions.CommandError) as caught:
+        action.wait(Client(), partly)
+    assert "completed partly" in str(caught.value) and "db: No valid host" in str(caught.value)
+    Client.operations.final = {**partly, "error_message": None}
+    assert action.wait(Client(), partly)["status"] == "completed"

@@ -26,9 +26,13 @@ _CAST_FAILED = "Operation %s recorded; the engine will pick it up (cast failed: 
 
 def _sites(pg: Any) -> tuple[str, str]:
     """(source, target): every action goes from where the PG runs now to the
-    other site (test cleanup cleans that other site)."""
+    other site (test cleanup cleans that other site), but failing over again
+    after a partial failover, which moves the members left on the other site
+    to where the PG runs now."""
     other = (pg.secondary_site_id if pg.current_primary_site_id == pg.primary_site_id
              else pg.primary_site_id)
+    if pg.status == states.FAILED_OVER_PARTIAL:
+        return other, pg.current_primary_site_id
     return pg.current_primary_site_id, other
 
 
@@ -46,7 +50,7 @@ def _check(req: dispatch.Request, pg: Any, op_type: str, params: dict) -> None:
                                        "only (a planned one replicates now and uses that "
                                        "point); add failover_type unplanned")
     here = sync_sites.local_site(req.context)
-    if _unplanned(op_type, params) and here.id == pg.current_primary_site_id:
+    if _unplanned(op_type, params) and here.id == _sites(pg)[0]:
         raise exception.Conflict(
             reason=f"an unplanned failover is issued to the DR site, not to {here.name} "
                    f"where {pg.name} runs now; for a move while both sites are up use a "

@@ -21,13 +21,14 @@ def labels(members: list[models.Member]) -> dict[str, str]:
 
 
 def add_rebuild(flow: linear_flow.Flow, groups: list[list[models.Member]], *,
-                test_network: bool) -> int:
+                test_network: bool, partial: bool = False) -> int:
     """Append to ``flow``: every member's copy + manage at once, then one
     boot group after the other, the members of a group in parallel. The
-    number of boot groups (their tasks provide ``servers-1`` .. ``-N``)."""
+    number of boot groups (their tasks provide ``servers-1`` .. ``-N``).
+    ``partial``: a member that fails is left out and the others go on."""
     label = labels([m for group in groups for m in group])
-    flow.add(volumes.CopyVolumes(label))
+    flow.add(volumes.CopyVolumes(label, partial=partial))
     for index, group in enumerate(groups, start=1):
         flow.add(servers.BootServers(index, {m.id: label[m.id] for m in group},
-                                     test_network=test_network))
+                                     test_network=test_network, partial=partial))
     return len(groups)

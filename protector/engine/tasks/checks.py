@@ -26,11 +26,12 @@ class CheckTarget(task.Task):
     def execute(self, operation_id: str, context: dict) -> None:
         view = resources.load(operation_id, context)
         problems = []
-        members = view.pg.members
+        members = view.moving()
         if not members:
             problems.append(f"protection group {view.pg.name} has no members")
+        # Left behind by a partial failover: protected, on the other site.
         unprotected = [m.instance_name or m.instance_id for m in members
-                       if m.status != PROTECTED]
+                       if m.status not in (PROTECTED, resources.LEFT_BEHIND)]
         if unprotected:
             problems.append(f"members not protected yet: {', '.join(sorted(unprotected))}")
         if view.pg.policy is None:

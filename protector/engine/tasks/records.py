@@ -10,7 +10,10 @@ from protector import exception
 from protector.db import models, session
 from protector.db import operations as op_db
 from protector.engine import fanout, pg_status, resources
-from protector.engine.tasks import protection
+from protector.engine.flows.rebuild import labels as rebuild_labels
+from protector.engine.tasks import checks, protection
+from protector.engine.tasks import servers as server_tasks
+from protector.engine.tasks import volumes as volume_tasks
 
 # A consistency group whose volumes are known but not replicated yet.
 UNPROTECTED = "unprotected"
@@ -54,12 +57,18 @@ class SwitchPrimary(task.Task):
     just built on the target, the target becomes the site the PG runs on,
     and the operation is marked committed, all in one transaction; then the
     new document goes to the peer (or, with the peer down, waits for
-    sync-force). Steps before this one no longer revert once it is done."""
+    sync-force). Steps before this one no longer revert once it is done.
 
-    def __init__(self, groups: int) -> None:
+    Members a partial (unplanned) failover left out: what was made for
+    them on the target is removed first, and they are marked left behind
+    (on the site the PG left, where the next failover moves them from).
+    Nobody up at all fails the step, so the whole operation reverts."""
+
+    def __init__(self, groups: int, moving: list[str]) -> None:
         super().__init__(name="switch primary site", requires=(
             "operation_id", "context", "recovery_point", "volumes", *_booted(groups)))
         self.groups = groups
+        self.moving = moving  # the members this operation moves
 
     def execute(self, operation_id: str, context: dict, recovery_point: dict,
                 volumes: dict[str, dict[str, str]], **kwargs: Any) -> None:
@@ -67,10 +76,17 @@ class SwitchPrimary(task.Task):
         if view.committed:
             return
         servers = _servers(kwargs, self.groups)
+        left = [m for m in self.moving if m not in servers]
+        if not servers:
+            raise exception.Conflict(reason="no server came up on "
+                                            f"{view.target.name}; see the failed steps")
+        if left:
+            _remove_made_for(view, operation_id, context, left)
         compute = view.cloud(view.target).compute
         specs = dict(zip(servers, fanout.each(
             lambda sid: compute.capture_server(sid).to_dict(), servers.values()), strict=True))
         source, target = view.source.id, view.target.id
+        reasons = _left_reasons(view, left)
 
         def apply() -> None:
             with session.writer(view.context) as s:
@@ -82,7 +98,13 @@ class SwitchPrimary(task.Task):
                     pg.consistency_groups.append(new)
                 new.status, new.cinder_group_id, new.backend_group_name = \
                     UNPROTECTED, None, None
-                new.volumes.clear()
+                if pg.current_primary_site_id == target:
+                    # Moving those an earlier failover left behind: the
+                    # members it moved keep their rows here.
+                    for row in [r for r in new.volumes if r.member_id in servers]:
+                        new.volumes.remove(row)
+                else:
+                    new.volumes.clear()
                 for row in cgs[source].volumes:
                     if row.member_id not in servers:
                         continue
@@ -98,6 +120,9 @@ class SwitchPrimary(task.Task):
                     if member.id in servers:
                         member.instance_id = servers[member.id]
                         member.spec = specs[member.id]
+                        member.status = checks.PROTECTED
+                    elif member.id in left:
+                        member.status = resources.LEFT_BEHIND
                 pg.current_primary_site_id = target
                 pg.metadata_version += 1
                 op = s.get(models.Operation, operation_id)
@@ -105,9 +130,39 @@ class SwitchPrimary(task.Task):
                              "recovery_point": recovery_point,
                              "members": {m: {"server_id": servers[m],
                                              "volume_ids": sorted(volumes[m].values())}
-                                         for m in servers}}
+                                         for m in servers},
+                             "left_behind": reasons}
         pg_status.apply(view.context, view.pg.id, apply)
 
     def revert(self, *args: Any, **kwargs: Any) -> None:
         """Nothing: the switch is one transaction, so a failed switch left
         nothing to undo, and a done one is never undone."""
+
+
+def _remove_made_for(view: resources.OperationView, operation_id: str, context: dict,
+                     member_ids: list[str]) -> None:
+    """Delete what the operation made on the target for members it leaves
+    behind: servers, then Cinder volumes, then array copies."""
+    for member_id in member_ids:
+        server_tasks.delete_servers(operation_id, context, member_id)
+        volume_tasks.delete_volumes(operation_id, context, member_id)
+    driver = view.storage(view.cloud(view.target))
+    try:
+        fanout.each(lambda member_id: driver.cleanup(resources.tag(operation_id, member_id)),
+                    member_ids)
+    finally:
+        driver.close()
+
+
+def _left_reasons(view: resources.OperationView, member_ids: list[str]) -> dict[str, str]:
+    """Member id -> its name and why it was left behind (its failed steps)."""
+    labels = rebuild_labels(view.moving())
+    failed = view.op.steps_failed or []
+    reasons = {}
+    for member_id in member_ids:
+        label = labels[member_id]
+        steps = {step.format(label)
+                 for step in (volume_tasks.COPY, volume_tasks.MANAGE, server_tasks.BOOT)}
+        errors = [f["error"] for f in failed if f["step"] in steps]
+        reasons[member_id] = f"{label}: {errors[-1] if errors else 'not brought up'}"
+    return reasons

@@ -23,8 +23,8 @@ class BootServers(task.Task):
     a member step; an engine taking over finds a server it booted by its
     metadata and does not boot it twice."""
 
-    def __init__(self, index: int, labels: dict[str, str], *, test_network: bool = True
-                 ) -> None:
+    def __init__(self, index: int, labels: dict[str, str], *, test_network: bool = True,
+                 partial: bool = False) -> None:
         # Failovers boot on mapped networks: no test network in their store.
         super().__init__(name=f"boot group {index}", provides=f"servers-{index}",
                          requires=("operation_id", "context", "volumes", "test_network"),
@@ -32,6 +32,7 @@ class BootServers(task.Task):
         self.labels = labels  # member id -> its name in step names
         self.member_steps = {BOOT.format(label): member_id
                              for member_id, label in labels.items()}
+        self.partial = partial  # as CopyVolumes: a member that fails is left out
 
     def execute(self, operation_id: str, context: dict, volumes: dict[str, dict[str, str]],
                 test_network: dict | None) -> dict[str, str]:
@@ -43,8 +44,9 @@ class BootServers(task.Task):
                                  member_id,
                                  lambda: _boot(view, member_id, volumes[member_id], test_network))
 
-        members = list(self.labels)
-        return dict(zip(members, fanout.each(member, members), strict=True))
+        # A member whose volumes were left out (partial) is not booted.
+        members = [m for m in self.labels if m in volumes]
+        return fanout.members(member, members, partial=self.partial)
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
         if not resources.committed(operation_id, context):
@@ -129,7 +131,7 @@ class StopSourceServers(task.Task):
     def execute(self, operation_id: str, context: dict) -> list[str]:
         view = resources.load(operation_id, context)
         compute = view.cloud(view.source).compute
-        ids = [m.instance_id for m in view.pg.members]
+        ids = [m.instance_id for m in view.moving()]
         statuses = fanout.each(lambda sid: compute.get_server(sid).status, ids)
         running = [sid for sid, status in zip(ids, statuses, strict=True) if status != SHUTOFF]
         # All stopped, then all waited for: the step takes one shutdown, not N.

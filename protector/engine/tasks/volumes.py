@@ -19,9 +19,12 @@ class CopyVolumes(task.Task):
     Every volume carries the operation's and the member's id in its
     metadata, which is how a revert finds them."""
 
-    def __init__(self, labels: dict[str, str]) -> None:
+    def __init__(self, labels: dict[str, str], *, partial: bool = False) -> None:
         super().__init__(name="copy and manage volumes", provides="volumes")
         self.labels = labels  # member id -> its name in step names
+        # Partial: a member that fails is left out (its step records why);
+        # the others go on. Its leftovers are removed before the switch.
+        self.partial = partial
         self.member_steps = {step.format(label): member_id
                              for member_id, label in labels.items()
                              for step in (COPY, MANAGE)}
@@ -45,7 +48,7 @@ class CopyVolumes(task.Task):
 
         members = list(self.labels)
         try:
-            return dict(zip(members, fanout.each(member, members), strict=True))
+            return fanout.members(member, members, partial=self.partial)
         finally:
             driver.close()
 

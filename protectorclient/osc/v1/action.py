@@ -1,7 +1,8 @@
 """``openstack protector protection-group test-failover|test-cleanup|failover|
 failback|reprotect``: start a DR operation, optionally wait for it with live
 progress. With --wait the command fails (non-zero exit) unless the
-operation completes."""
+operation completes, and when it completed partly (a failover that left
+servers behind)."""
 
 import argparse
 from typing import Any
@@ -28,7 +29,7 @@ def _add_mappings(parser: argparse.ArgumentParser) -> None:
 def _add_wait(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wait", action="store_true", default=False,
                         help="Wait for the operation to end, showing its progress; "
-                             "exit non-zero unless it completes")
+                             "exit non-zero unless it completes in full")
     parser.add_argument("--timeout", metavar="<seconds>", type=float, default=None,
                         help="With --wait: give up waiting after this many seconds "
                              "(the operation goes on)")
@@ -71,6 +72,11 @@ def wait(client: Any, op: dict[str, Any], timeout: float | None = None,
         raise exceptions.CommandError(
             f"Operation {final['id']} ({final['operation_type']}) {final['status']}: "
             f"{final.get('error_message') or failed or 'no error recorded'}")
+    if final.get("error_message"):
+        # A partial failover: completed, with servers left behind.
+        raise exceptions.CommandError(
+            f"Operation {final['id']} ({final['operation_type']}) completed partly: "
+            f"{final['error_message']}")
     return final
 
 

@@ -125,3 +125,40 @@ def protected(members_added, casts):
     return owner, base, servers
 
 
+
+
+@pytest.fixture
+def disaster(protected, clouds, peers, conf, sqlite_api):
+    """The protected PG with site-a gone (its protector, cloud and Keystone
+    refuse connections); this database plays site-b's protector now, where
+    the PG's project maps back to site-a's."""
+    owner, _base, _servers = protected
+    conf.set_override("site_name", "site-b")
+    admin = sqlite_api["admin"]
+    admin.post(f"/v1/{admin.project}/tenant-mappings",
+               {"local_tenant": owner.project, "remote_site": "site-a",
+                "remote_tenant": owner.project}, status=201)
+    peers["site-a"].reachable = False
+    clouds.down.add("site-a")
+    return protected
+
+
+def site_a_back(clouds, peers) -> None:
+    clouds.down.clear()
+    peers["site-a"].reachable = True
+
+
+def home_after_disaster(owner, base: str, casts: list[str], clouds) -> None:
+    """With site-a back: sync-force, reprotect (site-a's stale servers and
+    volumes gone), failback (active on site-a, nothing left on site-b)."""
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    owner.post(base + "/sync-force", {}, status=200)
+    done = act(owner, base, casts, {"reprotect": {}})
+    assert done["status"] == "completed", done
+    assert live_servers(site_a) == {} and live_volumes(site_a) == {}
+    done = act(owner, base, casts, {"failback": {}})
+    assert done["status"] == "completed", done
+    pg = pg_view(owner, base)
+    assert pg["status"] == "active" and pg["runs_on"] == "site-a"
+    assert sorted(s.name for s in live_servers(site_a).values()) == ["db", "web"]
+    assert live_servers(site_b) == {} and live_volumes(site_b) == {}

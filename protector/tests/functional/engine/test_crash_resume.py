@@ -196,18 +196,31 @@ def test_planned_failover(protected, clouds, casts, crash, after):
 
 
 @pytest.mark.parametrize("after", range(1, UNPLANNED_STEPS))
-def test_unplanned_failover(protected, clouds, casts, crash, after, conf, sqlite_api):
-    owner, base, _ = protected
-    admin = sqlite_api["admin"]
-    conf.set_override("site_name", "site-b")
-    admin.post(f"/v1/{admin.project}/tenant-mappings",
-               {"local_tenant": owner.project, "remote_site": "site-a",
-                "remote_tenant": owner.project}, status=201)
-    clouds.down.add("site-a")
+def test_unplanned_failover(disaster, clouds, casts, crash, after):
+    owner, base, _ = disaster
     op_id = _start(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
     _checked(owner, op_id, crash.run(op_id, after), UNPLANNED_STEPS)
     clouds.down.clear()
     assert _state(clouds) == {"site-a": (["ACTIVE"] * 2, 4), "site-b": (["ACTIVE"] * 2, 4)}
+
+
+@pytest.mark.parametrize("after", range(1, UNPLANNED_STEPS - 1))
+def test_partial_unplanned_failover(disaster, clouds, casts, crash, after):
+    """db's build fails, whichever engine makes it: db is left behind, web
+    comes up, and the records and site-b agree wherever the engine died
+    (nothing made for db remains)."""
+    owner, base, _ = disaster
+    clouds["site-b"].fail_builds(times=1)
+    op_id = _start(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
+    done = _checked(owner, op_id, crash.run(op_id, after), UNPLANNED_STEPS - 1)
+    assert "boot db" not in done["steps_completed"] and "db: " in done["error_message"]
+    members = {m["instance_name"]: m["status"]
+               for m in owner.get(base + "/members").json["members"]}
+    assert members == {"db": "failover_failed", "web": "protected"}
+    assert owner.get(base).json["protection_group"]["status"] == "failed_over_partial"
+    clouds.down.clear()
+    assert sorted(s.name for s in _live(clouds["site-b"]).values()) == ["web"]
+    assert _state(clouds)["site-b"] == (["ACTIVE"], 2)
 
 
 def _failed_over(owner, base, casts):

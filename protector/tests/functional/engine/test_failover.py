@@ -4,6 +4,7 @@ the real engine flows against two fake clouds and the mock storage driver."""
 from protector import context
 from protector.engine import resources
 from protector.tests.functional.engine.conftest import act as _act
+from protector.tests.functional.engine.conftest import home_after_disaster, site_a_back
 from protector.tests.functional.engine.conftest import live_servers as _live
 from protector.tests.functional.engine.conftest import live_volumes as _live_volumes
 from protector.tests.functional.engine.conftest import pg_view as _pg
@@ -103,19 +104,9 @@ def test_failed_failover_restarts_the_source(protected, clouds, casts):
     assert _live(site_b) == {} and _live_volumes(site_b) == {}
 
 
-def test_unplanned_failover_with_primary_down(protected, clouds, casts, peers, conf,
-                                              sqlite_api):
-    owner, base, servers = protected
+def test_unplanned_failover_with_primary_down(disaster, clouds, casts, peers):
+    owner, base, servers = disaster
     site_a, site_b = clouds["site-a"], clouds["site-b"]
-    # This database now plays site-b's protector (its project maps back to
-    # site-a); site-a is gone.
-    conf.set_override("site_name", "site-b")
-    admin = sqlite_api["admin"]
-    admin.post(f"/v1/{admin.project}/tenant-mappings",
-               {"local_tenant": owner.project, "remote_site": "site-a",
-                "remote_tenant": owner.project}, status=201)
-    peers["site-a"].reachable = False
-    clouds.down.add("site-a")
     resp = owner.post(base + "/action", {"failover": {"recovery_point": "x"}}, status=400)
     assert "unplanned" in resp.json["error"]["message"]
     done = _act(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
@@ -129,18 +120,7 @@ def test_unplanned_failover_with_primary_down(protected, clouds, casts, peers, c
 
     # site-a comes back with its old servers still running: reprotect
     # fences them before replication is reversed... after sync-force.
-    clouds.down.clear()
-    peers["site-a"].reachable = True
+    site_a_back(clouds, peers)
     assert {site_a.servers[s].status for s in servers.values()} == {"ACTIVE"}
     owner.post(base + "/action", {"reprotect": {}}, status=409)  # OUT_OF_SYNC
-    owner.post(base + "/sync-force", {}, status=200)
-    done = _act(owner, base, casts, {"reprotect": {}})
-    assert done["status"] == "completed", done
-    assert _live(site_a) == {} and _live_volumes(site_a) == {}
-
-    done = _act(owner, base, casts, {"failback": {}})
-    assert done["status"] == "completed", done
-    pg = _pg(owner, base)
-    assert pg["status"] == "active" and pg["runs_on"] == "site-a"
-    assert sorted(s.name for s in _live(site_a).values()) == ["db", "web"]
-    assert _live(site_b) == {}
+    home_after_disaster(owner, base, casts, clouds)

@@ -20,7 +20,7 @@ from protector.storage import factory as storage_factory
 from protector.storage.simulator import SimulatedFabric
 from protector.storage.simulator.cinder import SimulatedArrayBackend
 from protector.tests.functional.api import helpers
-from protector.tests.functional.engine.conftest import FAST, Sites, serve
+from protector.tests.functional.engine.conftest import FAST, Sites, serve, site_a_back
 from protector.tests.functional.engine.conftest import act as _act
 from protector.tests.functional.engine.conftest import live_servers as _live
 from protector.tests.functional.engine.conftest import pg_view as _pg
@@ -210,21 +210,11 @@ def test_planned_failover_reprotect_failback(protected, clouds, sim, casts, peer
     assert _live(site_b) == {} and _array(sim, "array-b") == {}
 
 
-def test_unplanned_failover_with_array_a_down(protected, clouds, sim, casts, peers, conf,
-                                              sqlite_api):
-    owner, base, servers = protected
+def test_unplanned_failover_with_array_a_down(disaster, clouds, sim, casts, peers):
+    owner, base, servers = disaster
     site_a, site_b = clouds["site-a"], clouds["site-b"]
     volumes_a = _on_array(site_a)
-    # This database plays site-b's protector now; site-a, its cloud and its
-    # array are gone (connection refused).
-    conf.set_override("site_name", "site-b")
-    admin = sqlite_api["admin"]
-    admin.post(f"/v1/{admin.project}/tenant-mappings",
-               {"local_tenant": owner.project, "remote_site": "site-a",
-                "remote_tenant": owner.project}, status=201)
-    peers["site-a"].reachable = False
-    clouds.down.add("site-a")
-    sim.make_unreachable("array-a")
+    sim.make_unreachable("array-a")  # site-a's array is gone too
     done = _act(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
     assert done["status"] == "completed", done
     assert sorted(s.name for s in _live(site_b).values()) == ["db", "web"]
@@ -232,8 +222,7 @@ def test_unplanned_failover_with_array_a_down(protected, clouds, sim, casts, pee
 
     # site-a returns with its servers running: reprotect fences them and
     # removes their volumes from array-a too.
-    clouds.down.clear()
-    peers["site-a"].reachable = True
+    site_a_back(clouds, peers)
     sim.make_reachable("array-a")
     owner.post(base + "/sync-force", {}, status=200)
     done = _act(owner, base, casts, {"reprotect": {}})

@@ -30,7 +30,9 @@ opts = [
     cfg.IntOpt("replication_check_interval", default=60, min=0,
                help="Seconds between reads of the replication state of the protection "
                     "groups that run on this site (newest recovery point, RPO "
-                    "compliance in the health API); 0 turns the check off."),
+                    "compliance in the health API), and between retries to remove "
+                    "what a rollback left on a site that did not answer; 0 turns "
+                    "both off."),
 ]
 
 

@@ -14,9 +14,18 @@ from oslo_log import log
 from protector import context as ctx_mod
 from protector import version
 from protector.conf import CONF
-from protector.engine import leases, monitor, rpcapi, worker
+from protector.engine import leases, leftovers, monitor, rpcapi, worker
+from protector.engine.tasks import network, servers, volumes
 
 LOG = log.getLogger(__name__)
+
+# How the leftovers sweep removes each kind (``detail``: what was recorded).
+REMOVERS = {
+    leftovers.SERVERS: lambda op_id, ctx, detail: servers.delete_servers(op_id, ctx),
+    leftovers.VOLUMES: lambda op_id, ctx, detail: volumes.delete_volumes(op_id, ctx),
+    leftovers.COPIES: volumes.remove_copies,
+    leftovers.NETWORK: lambda op_id, ctx, detail: network.delete_test_networks(op_id, ctx),
+}
 
 
 class EngineManager:
@@ -78,12 +87,18 @@ class EngineManager:
                              name="replication-monitor").start()
 
     def _monitor(self) -> None:
-        """Refresh every local PG's newest recovery point (protector.engine.monitor)."""
+        """Refresh every local PG's newest recovery point (protector.engine.monitor)
+        and retry what rollbacks left on a target that did not answer
+        (protector.engine.leftovers)."""
         while True:
             try:
                 monitor.check_all(ctx_mod.get_admin_context())
             except Exception:  # noqa: BLE001 - e.g. this site is not registered yet
                 LOG.debug("Replication check skipped", exc_info=True)
+            try:
+                leftovers.sweep(ctx_mod.get_admin_context(), REMOVERS)
+            except Exception:  # noqa: BLE001 - a DB blip: next time
+                LOG.exception("Sweeping the leftovers of rollbacks failed")
             if self._stop.wait(CONF.engine.replication_check_interval):
                 return
 

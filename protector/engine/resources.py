@@ -157,6 +157,13 @@ class OperationView:
                           runs_on=self.volumes_site)
 
 
+def copies_storage(view: OperationView) -> storage_base.ReplicationDriver:
+    """The driver that made the operation's copies: from the array of the
+    site it started from to its target's, whatever the PG did since."""
+    return pg_storage(view.pg, view.cloud(view.target).target_volumes(),
+                      runs_on=view.source.id)
+
+
 def pg_storage(pg: models.ProtectionGroup,
                target_volumes: storage_base.TargetVolumeFactory | None = None,
                runs_on: str | None = None) -> storage_base.ReplicationDriver:

@@ -17,7 +17,7 @@ from protector import context as ctx_mod
 from protector import exception, states
 from protector.conf import CONF
 from protector.db import operations as op_db
-from protector.engine import flows, leases, persistence, pg_status, progress, resources
+from protector.engine import flows, leases, leftovers, persistence, pg_status, progress, resources
 
 LOG = log.getLogger(__name__)
 
@@ -128,6 +128,9 @@ def _finish(context: Any, op: Any, outcome: str, error: str | None) -> None:
         final = states.OP_ROLLED_BACK
     else:
         final = states.OP_FAILED
+    remaining = leftovers.describe(fresh)
+    if remaining:
+        error = f"{error}; {remaining}" if error else remaining
     values = {"status": final, "error_message": error, "current_step": None,
               "completed_at": timeutils.utcnow()}
     if outcome == states.DONE:

@@ -5,7 +5,7 @@ from typing import Any
 from taskflow import task
 
 from protector.cloud.common import operation_tag
-from protector.engine import resources
+from protector.engine import leftovers, resources
 
 TEST_CIDR = "192.168.250.0/24"
 
@@ -24,7 +24,8 @@ class CreateTestNetwork(task.Task):
                 "router_id": made.router_id}
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
-        delete_test_networks(operation_id, context)
+        leftovers.remove(operation_id, context, leftovers.NETWORK,
+                         lambda: delete_test_networks(operation_id, context))
 
 
 def delete_test_networks(operation_id: str, context: dict) -> None:

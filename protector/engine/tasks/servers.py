@@ -7,7 +7,7 @@ from taskflow import task
 
 from protector import exception
 from protector.cloud.compute import NIC, ServerSpec
-from protector.engine import fanout, limits, progress, resources
+from protector.engine import fanout, leftovers, limits, progress, resources
 from protector.engine.tasks.checks import mapped
 
 SHUTOFF = "SHUTOFF"
@@ -50,8 +50,9 @@ class BootServers(task.Task):
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
         if not resources.committed(operation_id, context):
-            fanout.each(lambda member_id: delete_servers(operation_id, context, member_id),
-                        list(self.labels))
+            leftovers.remove(operation_id, context, leftovers.SERVERS, lambda: fanout.each(
+                lambda member_id: delete_servers(operation_id, context, member_id),
+                list(self.labels)))
 
 
 def _boot(view: resources.OperationView, member_id: str, volumes: dict[str, str],

@@ -5,7 +5,7 @@ from typing import Any
 
 from taskflow import task
 
-from protector.engine import fanout, limits, progress, resources
+from protector.engine import fanout, leftovers, limits, progress, resources
 from protector.storage import exception as storage_exc
 
 COPY, MANAGE = "copy volumes of {}", "manage volumes of {}"
@@ -54,17 +54,25 @@ class CopyVolumes(task.Task):
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
         """Delete the Cinder volumes the operation made, then what is left
-        of its copies on the array."""
+        of its copies on the array (what does not answer is left to the
+        engine's leftovers sweep; the rollback goes on)."""
         view = resources.load(operation_id, context)
         if view.committed:
             return
-        delete_volumes(operation_id, context)
-        driver = view.storage(view.cloud(view.target))
-        try:
-            fanout.each(lambda member_id: driver.cleanup(resources.tag(operation_id, member_id)),
-                        list(self.labels))
-        finally:
-            driver.close()
+        leftovers.remove(operation_id, context, leftovers.VOLUMES,
+                         lambda: delete_volumes(operation_id, context))
+        tags = [resources.tag(operation_id, member_id) for member_id in self.labels]
+        leftovers.remove(operation_id, context, leftovers.COPIES,
+                         lambda: remove_copies(operation_id, context, tags), detail=tags)
+
+
+def remove_copies(operation_id: str, context: dict, tags: list[str]) -> None:
+    """Remove the operation's copies (by tag) from its target array."""
+    driver = resources.copies_storage(resources.load(operation_id, context))
+    try:
+        fanout.each(driver.cleanup, tags)
+    finally:
+        driver.close()
 
 
 def _materialise(driver: Any, tag: str, refs: list[Any], point: str) -> list[dict[str, Any]]:

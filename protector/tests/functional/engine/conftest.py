@@ -111,6 +111,11 @@ def members_added(sqlite_api, clouds, casts, array_policy):
 @pytest.fixture
 def protected(members_added, casts):
     """The same PG protected, and replicated once."""
+    return protect(members_added, casts)
+
+
+def protect(members_added, casts):
+    """Run the protect operations ``members_added`` cast, then replicate."""
     owner, base, servers = members_added
     protect_ops = list(casts)
     run_all(casts)

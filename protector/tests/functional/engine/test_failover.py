@@ -4,7 +4,7 @@ the real engine flows against two fake clouds and the mock storage driver."""
 from protector import context
 from protector.engine import resources
 from protector.tests.functional.engine.conftest import act as _act
-from protector.tests.functional.engine.conftest import home_after_disaster, site_a_back
+from protector.tests.functional.engine.conftest import home_after_disaster, protect, site_a_back
 from protector.tests.functional.engine.conftest import live_servers as _live
 from protector.tests.functional.engine.conftest import live_volumes as _live_volumes
 from protector.tests.functional.engine.conftest import pg_view as _pg
@@ -124,3 +124,26 @@ def test_unplanned_failover_with_primary_down(disaster, clouds, casts, peers):
     assert {site_a.servers[s].status for s in servers.values()} == {"ACTIVE"}
     owner.post(base + "/action", {"reprotect": {}}, status=409)  # OUT_OF_SYNC
     home_after_disaster(owner, base, casts, clouds)
+
+
+def test_image_missing_in_mock_mode_rolls_back(members_added, clouds, casts):
+    """Mock storage rebuilds a volume from its image on the target: with
+    the image missing there, the spec's error, and the source runs again."""
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    for vol in site_a.volumes.values():  # the boot volumes were made from cirros
+        if vol.data["bootable"]:
+            vol.data["image_name"] = "cirros"
+    owner, base, servers = protect(members_added, casts)
+    site_b.remove_image("cirros")
+    done = _act(owner, base, casts, {"failover": {}})
+    assert done["status"] == "rolled_back", done
+    assert "Image 'cirros' not found on target site" in done["error_message"]
+    pg = _pg(owner, base)
+    assert pg["status"] == "active" and pg["runs_on"] == "site-a"
+    assert {site_a.servers[s].status for s in servers.values()} == {"ACTIVE"}
+    assert _live(site_b) == {} and _live_volumes(site_b) == {}
+
+    site_b.add_image("cirros")  # the fix the spec gives: upload it there
+    done = _act(owner, base, casts, {"failover": {}})
+    assert done["status"] == "completed", done
+    assert sorted(s.name for s in _live(site_b).values()) == ["db", "web"]

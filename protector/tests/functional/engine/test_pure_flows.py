@@ -15,7 +15,7 @@ from protector import context
 from protector.cloud.fake.backend import cinder_volume_name
 from protector.cloud.fake.cloud import FakeCloud
 from protector.conf import storage as storage_conf
-from protector.engine import resources
+from protector.engine import leftovers, manager, resources
 from protector.storage import factory as storage_factory
 from protector.storage.simulator import SimulatedFabric
 from protector.storage.simulator.cinder import SimulatedArrayBackend
@@ -23,6 +23,7 @@ from protector.tests.functional.api import helpers
 from protector.tests.functional.engine.conftest import FAST, Sites, serve, site_a_back
 from protector.tests.functional.engine.conftest import act as _act
 from protector.tests.functional.engine.conftest import live_servers as _live
+from protector.tests.functional.engine.conftest import op as _op
 from protector.tests.functional.engine.conftest import pg_view as _pg
 
 ARRAYS = {"site-a": "array-a", "site-b": "array-b"}
@@ -233,3 +234,64 @@ def test_unplanned_failover_with_array_a_down(disaster, clouds, sim, casts, peer
     assert done["status"] == "completed", done
     assert _pg(owner, base)["runs_on"] == "site-a"
     assert _live(site_b) == {} and _array(sim, "array-b") == {}
+
+
+def test_manage_refused_by_policy_rolls_back(protected, clouds, sim, casts):
+    """Cinder on site-b forbids volume_manage (its policy.yaml was never
+    changed): the spec's 403 reaches the operation, and the failover undoes
+    itself, the source running again and no copy left on array-b."""
+    owner, base, servers = protected
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    site_b.deny_policy("volume_extension:volume_manage")
+    done = _act(owner, base, casts, {"failover": {}})
+    assert done["status"] == "rolled_back", done
+    assert ("Policy doesn't allow volume_extension:volume_manage to be performed"
+            in done["error_message"])
+    assert any(f["step"].startswith("manage volumes of ") for f in done["steps_failed"])
+    pg = _pg(owner, base)
+    assert pg["status"] == "active" and pg["runs_on"] == "site-a"
+    assert {site_a.servers[s].status for s in servers.values()} == {"ACTIVE"}
+    assert _live(site_b) == {} and site_b.volumes == {}
+    assert _array(sim, "array-b") == {}
+
+
+def _down_after_first_copy(sim, monkeypatch, array: str = "array-b") -> None:
+    """``array`` answers 503 to everything once it made its first copy."""
+    state = sim.array(array)
+    post = state.post_volumes
+
+    def post_volumes(**kwargs):
+        made = post(**kwargs)
+        if kwargs.get("source"):
+            sim.fabric.set_unreachable(array, "503")
+        return made
+
+    monkeypatch.setattr(state, "post_volumes", post_volumes)
+
+
+def test_target_array_down_mid_copy(protected, clouds, sim, casts, monkeypatch):
+    """array-b fails between the copies of a planned failover: the failover
+    rolls back all the same (the source runs again), the copy array-b made
+    before it went down is recorded as left, and the engine's sweep removes
+    it once array-b answers."""
+    owner, base, servers = protected
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    _down_after_first_copy(sim, monkeypatch)
+    done = _act(owner, base, casts, {"failover": {}})
+    assert done["status"] == "rolled_back", done
+    assert any(f["step"].startswith("copy volumes of ") for f in done["steps_failed"])
+    assert "left on the target until it answers" in done["error_message"]
+    assert list(done["result"]["leftovers"]) == ["array copies"]
+    pg = _pg(owner, base)
+    assert pg["status"] == "active" and pg["runs_on"] == "site-a"
+    assert {site_a.servers[s].status for s in servers.values()} == {"ACTIVE"}
+    assert _live(site_b) == {} and site_b.volumes == {}
+
+    ctx = context.get_admin_context()
+    assert leftovers.sweep(ctx, manager.REMOVERS) == 0  # still down: kept
+    sim.make_reachable("array-b")
+    assert len(_array(sim, "array-b")) == 1  # the copy made before it failed
+    assert leftovers.sweep(ctx, manager.REMOVERS) == 1
+    assert _array(sim, "array-b") == {}
+    assert "leftovers" not in (_op(owner, done["id"])["result"] or {})
+    assert leftovers.sweep(ctx, manager.REMOVERS) == 0

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from oslo_log import log
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from protector import context as ctx_mod
 from protector import states
@@ -63,8 +63,10 @@ def sweep(context: Any, removers: dict[str, Callable[[str, Any, Any], Any]]) -> 
     """
     ops = models.Operation
     with session.reader(context) as s:
+        # Matched as text first: ended operations pile up, few have leftovers.
         ended = s.execute(select(ops.id, ops.result).where(
-            ops.status.in_(tuple(states.OP_FINAL)), ops.result.is_not(None))).all()
+            ops.status.in_(tuple(states.OP_FINAL)),
+            cast(ops.result, Text).like('%"leftovers"%'))).all()
     removed = 0
     for op_id, result in ended:
         for kind, left in ((result or {}).get("leftovers") or {}).items():

@@ -55,6 +55,20 @@ def describe(op: models.Operation) -> str | None:
             f"{', '.join(sorted(left))}")
 
 
+def per_member(remove: Callable[..., Any]) -> Callable[[str, Any, Any], None]:
+    """A remover for ``remove(operation_id, context, member_id=None)``:
+    for each member recorded, or, recorded for none, all of them, which
+    only a rollback records (a committed operation's servers and volumes
+    are the PG's now)."""
+    def removed(operation_id: str, context: Any, members: list[str] | None) -> None:
+        if members is None:
+            remove(operation_id, context)
+            return
+        for member_id in members:
+            remove(operation_id, context, member_id)
+    return removed
+
+
 def sweep(context: Any, removers: dict[str, Callable[[str, Any, Any], Any]]) -> int:
     """Retry the leftovers of ended operations; how many kinds are gone.
 

@@ -19,10 +19,12 @@ from protector.engine.tasks import network, servers, volumes
 
 LOG = log.getLogger(__name__)
 
-# How the leftovers sweep removes each kind (``detail``: what was recorded).
+# How the leftovers sweep removes each kind. ``detail`` is what the revert
+# recorded: the members whose servers or volumes are left (None: all the
+# operation made), the tags of its array copies.
 REMOVERS = {
-    leftovers.SERVERS: lambda op_id, ctx, detail: servers.delete_servers(op_id, ctx),
-    leftovers.VOLUMES: lambda op_id, ctx, detail: volumes.delete_volumes(op_id, ctx),
+    leftovers.SERVERS: leftovers.per_member(servers.delete_servers),
+    leftovers.VOLUMES: leftovers.per_member(volumes.delete_volumes),
     leftovers.COPIES: volumes.remove_copies,
     leftovers.NETWORK: lambda op_id, ctx, detail: network.delete_test_networks(op_id, ctx),
 }

@@ -9,7 +9,7 @@ from taskflow import task
 from protector import exception
 from protector.db import models, session
 from protector.db import operations as op_db
-from protector.engine import fanout, pg_status, resources
+from protector.engine import fanout, leftovers, pg_status, resources
 from protector.engine.flows.rebuild import labels as rebuild_labels
 from protector.engine.tasks import checks, protection
 from protector.engine.tasks import servers as server_tasks
@@ -142,16 +142,19 @@ class SwitchPrimary(task.Task):
 def _remove_made_for(view: resources.OperationView, operation_id: str, context: dict,
                      member_ids: list[str]) -> None:
     """Delete what the operation made on the target for members it leaves
-    behind: servers, then Cinder volumes, then array copies."""
-    for member_id in member_ids:
-        server_tasks.delete_servers(operation_id, context, member_id)
-        volume_tasks.delete_volumes(operation_id, context, member_id)
-    driver = view.storage(view.cloud(view.target))
-    try:
-        fanout.each(lambda member_id: driver.cleanup(resources.tag(operation_id, member_id)),
-                    member_ids)
-    finally:
-        driver.close()
+    behind: servers, then Cinder volumes, then array copies (what does not
+    answer is left to the leftovers sweep: the others switch over anyway)."""
+    def each_member(remove: Any) -> Any:
+        return lambda: fanout.each(lambda m: remove(operation_id, context, m), member_ids)
+
+    leftovers.remove(operation_id, context, leftovers.SERVERS,
+                     each_member(server_tasks.delete_servers), detail=member_ids)
+    leftovers.remove(operation_id, context, leftovers.VOLUMES,
+                     each_member(volume_tasks.delete_volumes), detail=member_ids)
+    tags = [resources.tag(operation_id, member_id) for member_id in member_ids]
+    leftovers.remove(operation_id, context, leftovers.COPIES,
+                     lambda: volume_tasks.remove_copies(operation_id, context, tags),
+                     detail=tags)
 
 
 def _left_reasons(view: resources.OperationView, member_ids: list[str]) -> dict[str, str]:

@@ -2,6 +2,9 @@
 the DR site, the PG ends failed_over_partial with the rest left behind
 (nothing made for them remains), and failing over again moves just them."""
 
+from protector import context
+from protector.cloud import exception as cloud_exc
+from protector.engine import leftovers, manager
 from protector.tests.functional.engine.conftest import act as _act
 from protector.tests.functional.engine.conftest import home_after_disaster, site_a_back
 from protector.tests.functional.engine.conftest import live_servers as _live
@@ -122,3 +125,29 @@ def test_planned_failover_is_all_or_nothing(protected, clouds, casts):
     assert done["status"] == "rolled_back", done
     assert _pg(owner, base)["status"] == "active"
     assert {m["status"] for m in _members(owner, base).values()} == {"protected"}
+
+
+def test_what_the_switch_cannot_remove_is_swept_later(disaster, clouds, casts):
+    """site-b's Nova refuses to delete db's failed server at the switch: web
+    switches over all the same, db's server is recorded as left, and the
+    sweep removes that one server (never web's, which the PG runs on now)."""
+    owner, base, _servers = disaster
+    site_b = clouds["site-b"]
+    site_b.fail_builds(times=1)
+    site_b.inject("compute.delete_server", cloud_exc.CloudUnavailable(
+        service="Nova", site="site-b", reason="connection refused"), times=None)
+    done = _unplanned(owner, base, casts)
+    assert done["status"] == "completed", done
+    assert done["result"]["leftovers"]["servers"]["detail"] == [
+        _members(owner, base)["db"]["id"]]
+    assert "left on the target until it answers" in done["error_message"]
+    assert _pg(owner, base)["status"] == "failed_over_partial"
+    assert sorted(s.status for s in _live(site_b).values()) == ["ACTIVE", "ERROR"]
+
+    ctx = context.get_admin_context()
+    assert leftovers.sweep(ctx, manager.REMOVERS) == 0  # Nova still refuses
+    site_b.clear_faults("compute.delete_server")
+    assert leftovers.sweep(ctx, manager.REMOVERS) == 1
+    running = list(_live(site_b).values())
+    assert [(s.name, s.status) for s in running] == [("web", "ACTIVE")]
+    assert _members(owner, base)["web"]["instance_id"] == running[0].id

@@ -223,6 +223,27 @@ def test_partial_unplanned_failover(disaster, clouds, casts, crash, after):
     assert _state(clouds)["site-b"] == (["ACTIVE"], 2)
 
 
+# Failing over again the one member a partial failover left behind.
+RETRY_STEPS = 8
+
+
+@pytest.mark.parametrize("after", range(1, RETRY_STEPS))
+def test_failover_of_members_left_behind(disaster, clouds, casts, crash, after):
+    owner, base, _ = disaster
+    clouds["site-b"].fail_builds(times=1)
+    first = _start(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
+    run_all([first])
+    assert owner.get(base).json["protection_group"]["status"] == "failed_over_partial"
+    op_id = _start(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
+    done = _checked(owner, op_id, crash.run(op_id, after), RETRY_STEPS)
+    assert done["error_message"] is None
+    assert owner.get(base).json["protection_group"]["status"] == "failed_over"
+    members = owner.get(base + "/members").json["members"]
+    assert {m["status"] for m in members} == {"protected"}
+    clouds.down.clear()
+    assert _state(clouds)["site-b"] == (["ACTIVE"] * 2, 4)
+
+
 def _failed_over(owner, base, casts):
     op_id = _start(owner, base, casts, {"failover": {}})
     run_all([op_id])

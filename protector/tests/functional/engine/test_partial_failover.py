@@ -151,3 +151,24 @@ def test_what_the_switch_cannot_remove_is_swept_later(disaster, clouds, casts):
     running = list(_live(site_b).values())
     assert [(s.name, s.status) for s in running] == [("web", "ACTIVE")]
     assert _members(owner, base)["web"]["instance_id"] == running[0].id
+
+
+def test_planned_failover_of_those_left_once_site_a_is_back(disaster, clouds, casts, peers):
+    """site-a returns before db was moved: a planned failover stops db's
+    server there, replicates it now and moves it; then the way home."""
+    owner, base, servers = disaster
+    site_a, site_b = clouds["site-a"], clouds["site-b"]
+    site_b.fail_builds(times=1)
+    assert _unplanned(owner, base, casts)["status"] == "completed"
+    site_a_back(clouds, peers)
+    owner.post(base + "/action", {"failover": {}}, status=409)  # OUT_OF_SYNC first
+    owner.post(base + "/sync-force", {}, status=200)
+
+    done = _act(owner, base, casts, {"failover": {}})
+    assert done["status"] == "completed", done
+    assert done["steps_completed"][:3] == ["check target site", "stop servers on source",
+                                           "replicate now"]
+    assert site_a.servers[servers["db"]].status == "SHUTOFF"
+    assert _pg(owner, base)["status"] == "failed_over"
+    assert sorted(s.name for s in _live(site_b).values()) == ["db", "web"]
+    home_after_disaster(owner, base, casts, clouds)

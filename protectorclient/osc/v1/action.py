@@ -144,7 +144,9 @@ class TestCleanup(_NoOptions):
 
 class Failover(_Action):
     """Fail a protection group over to its other site (planned: both sites up;
-    --unplanned: issued to the DR site while the primary is down)"""
+    --unplanned: issued to the DR site while the primary is down). An
+    unplanned failover brings up every server it can; run failover again to
+    move those it left behind (status failed_over_partial)"""
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)

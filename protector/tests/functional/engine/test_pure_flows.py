@@ -281,19 +281,19 @@ def test_target_array_down_mid_copy(protected, clouds, sim, casts, monkeypatch):
     assert done["status"] == "rolled_back", done
     assert any(f["step"].startswith("copy volumes of ") for f in done["steps_failed"])
     assert "left on the target until it answers" in done["error_message"]
-    assert list(done["result"]["leftovers"]) == ["array copies"]
+    # (a member whose copies were all made before may have been managed too)
+    left = set(done["result"]["leftovers"])
+    assert "array copies" in left and left <= {"array copies", "volumes"}
     pg = _pg(owner, base)
     assert pg["status"] == "active" and pg["runs_on"] == "site-a"
     assert {site_a.servers[s].status for s in servers.values()} == {"ACTIVE"}
-    assert _live(site_b) == {} and site_b.volumes == {}
+    assert _live(site_b) == {}
 
     ctx = context.get_admin_context()
     assert leftovers.sweep(ctx, manager.REMOVERS) == 0  # still down: kept
     sim.make_reachable("array-b")
-    # The copy made before it failed (and one another member's copy may
-    # have made at the same moment).
-    assert 1 <= len(_array(sim, "array-b")) <= 2
-    assert leftovers.sweep(ctx, manager.REMOVERS) == 1
-    assert _array(sim, "array-b") == {}
+    assert _array(sim, "array-b")  # what was made before it failed
+    assert leftovers.sweep(ctx, manager.REMOVERS) == len(left)
+    assert _array(sim, "array-b") == {} and site_b.volumes == {}
     assert "leftovers" not in (_op(owner, done["id"])["result"] or {})
     assert leftovers.sweep(ctx, manager.REMOVERS) == 0

@@ -5,9 +5,16 @@ The trust delegates the roles of [service_credentials] default_trust_roles
 that the user holds (member and _member_ are both listed for compatibility
 across releases), with impersonation and no expiry. The engine turns it
 into a trust-scoped session with ``trust_session``.
+
+A trust can stop working behind protector's back: deleted in Keystone, or
+its trustor lost the delegated roles or was disabled. The engine finds out
+when Keystone refuses it, forgets it (the operation fails saying so), and
+the next request of a user of the project makes a new one: the API looks
+the trust up again at most ``_RECHECK`` seconds after it last found it.
 """
 
 import threading
+import time
 from typing import Any
 
 from keystoneauth1 import exceptions as ks_exc
@@ -23,7 +30,8 @@ from protector.db import trusts as trusts_db
 from protector.sync import sites
 
 LOG = log.getLogger(__name__)
-_known: set[str] = set()
+_RECHECK = 60.0  # seconds an API process trusts its memory of a project's trust
+_known: dict[str, float] = {}  # project -> when the API found its trust (monotonic)
 _service_user: dict[str, str] = {}
 _peer_trusts: dict[str, str] = {}  # "<site id>/<project>" -> trust id there
 _lock = threading.Lock()
@@ -76,10 +84,10 @@ def service_user_id() -> str:
 def ensure_trust(context: Any, user_auth: Any) -> None:
     """Create the project's trust on its first request here (no-op afterwards)."""
     project_id = context.project_id
-    if not project_id or project_id in _known:
+    if not project_id or time.monotonic() - _known.get(project_id, -_RECHECK) < _RECHECK:
         return
     if trusts_db.get(context, project_id) is not None:
-        _known.add(project_id)
+        _known[project_id] = time.monotonic()
         return
     trustee = service_user_id()
     if context.user_id == trustee:  # the peer site's protector, not a tenant
@@ -102,7 +110,7 @@ def ensure_trust(context: Any, user_auth: Any) -> None:
     trusts_db.create(context, {"project_id": project_id, "trustor_user_id": context.user_id,
                                "trustee_user_id": trustee, "trust_id": trust.id,
                                "roles": roles})
-    _known.add(project_id)
+    _known[project_id] = time.monotonic()
     LOG.info("Created trust %s for project %s (roles %s)", trust.id, project_id, roles)
 
 
@@ -119,8 +127,37 @@ def trust_session(context: Any, project_id: str, site: Any = None) -> ks_session
     if trust is None:
         raise TrustError(reason=f"project {project_id} has no trust yet; a user of the "
                                 "project must call the protector API once")
-    return ks_session.Session(auth=_service_auth(trust_id=trust.trust_id),
+    sess = ks_session.Session(auth=_service_auth(trust_id=trust.trust_id),
                               timeout=CONF.service_credentials.timeout)
+    try:
+        # Redeemed now, not on the first cloud call: a trust Keystone
+        # refuses is told apart here (the session keeps the token).
+        sess.get_token()
+    except (ks_exc.Unauthorized, ks_exc.NotFound, ks_exc.Forbidden) as exc:
+        _refused(context, trust, exc)
+    return sess
+
+
+def _refused(context: Any, trust: Any, exc: Exception) -> None:
+    """Keystone refused ``trust``: forget it if the service user still logs
+    in (the trust is what is wrong), so the next request of a user of the
+    project makes a new one; raise TrustError either way."""
+    try:
+        ks_session.Session(auth=_service_auth(), timeout=CONF.service_credentials.timeout
+                           ).get_token()
+    except ks_exc.ClientException as own:
+        raise TrustError(reason=f"the protector service user cannot log in to Keystone "
+                                f"({own}); check [keystone_authtoken]") from exc
+    trusts_db.delete(context, trust.project_id, trust_id=trust.trust_id)
+    with _lock:
+        _known.pop(trust.project_id, None)
+    LOG.warning("Keystone refused trust %s of project %s (%s); forgotten, a new one is "
+                "made on the next API request of a user of the project", trust.trust_id,
+                trust.project_id, exc)
+    raise TrustError(reason=f"Keystone no longer honours the trust of project "
+                            f"{trust.project_id} (deleted, or its user lost the delegated "
+                            f"roles); it is made again on the next protector API request "
+                            f"of a user of the project, then retry") from exc
 
 
 def _peer_trust_session(site: Any, project_id: str) -> ks_session.Session:
@@ -138,7 +175,17 @@ def _peer_trust_session(site: Any, project_id: str) -> ks_session.Session:
     auth = identity.Password(auth_url=creds["auth_url"], username=creds["username"],
                              password=creds["password"],
                              user_domain_name=creds["user_domain_name"], trust_id=trust_id)
-    return ks_session.Session(auth=auth, timeout=CONF.service_credentials.timeout)
+    sess = ks_session.Session(auth=auth, timeout=CONF.service_credentials.timeout)
+    try:
+        sess.get_token()
+    except (ks_exc.Unauthorized, ks_exc.NotFound, ks_exc.Forbidden) as exc:
+        # The peer may have made a new one since: ask again next time.
+        with _lock:
+            _peer_trusts.pop(key, None)
+        raise TrustError(reason=f"site {site.name}'s Keystone refused the trust of project "
+                                f"{project_id} ({exc}); a user of the project must call "
+                                f"protector on {site.name} once to make a new one") from exc
+    return sess
 
 
 def forget() -> None:

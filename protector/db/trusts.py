@@ -28,8 +28,12 @@ def create(context: Any, values: dict[str, Any]) -> models.Trust:
         return found
 
 
-def delete(context: Any, project_id: str) -> None:
+def delete(context: Any, project_id: str, trust_id: str | None = None) -> None:
+    """The project's trust; only if it is still ``trust_id`` when given (a
+    worker that found a trust refused must not delete a newer one)."""
+    query = select(models.Trust).where(models.Trust.project_id == project_id)
+    if trust_id is not None:
+        query = query.where(models.Trust.trust_id == trust_id)
     with session.writer(context) as s:
-        for trust in s.execute(select(models.Trust).where(
-                models.Trust.project_id == project_id)).scalars():
+        for trust in s.execute(query).scalars():
             s.delete(trust)

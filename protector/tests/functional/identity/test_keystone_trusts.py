@@ -3,6 +3,7 @@ validates real tokens, a project's first request creates a real trust, and
 the engine's trust-scoped session acts in the project as its user."""
 
 import os
+import time
 
 import pytest
 import webtest
@@ -149,4 +150,36 @@ def test_engine_redeems_the_peer_sites_trust_with_that_sites_credentials(
     access = sess.auth.get_access(sess)
     assert access.trust_id == trust_id and access.project_id == demo_project
     assert access.user_id == demo_user
+    _delete_trusts(keystone, demo_user)
+
+
+def test_a_trust_gone_from_keystone_is_made_again(app, keystone, monkeypatch):
+    """The lab saw it: a trust deleted in Keystone behind protector's back
+    made every operation of the project fail with 401 for good. The engine
+    now says what happened and forgets it; the project's next API request
+    makes a new one (an API process looks again within _RECHECK seconds)."""
+    demo_project, demo_user = keystone.project_ids["demo"], keystone.user_ids["demo"]
+    _delete_trusts(keystone, demo_user)
+    token = keystone.session("demo").get_token()
+    headers = {"X-Auth-Token": token}
+    app.get(f"/v1/{demo_project}/protection-groups", status=200, headers=headers)
+    ctx = context.get_admin_context()
+    first = trusts_db.get(ctx, demo_project).trust_id
+    _delete_trusts(keystone, demo_user)  # an admin cleaning up Keystone
+
+    with pytest.raises(trusts.TrustError, match="no longer honours the trust"):
+        trusts.trust_session(ctx, demo_project)
+    assert trusts_db.get(ctx, demo_project) is None
+
+    # Another API process still remembers the trust it found; it looks
+    # again once _RECHECK has passed.
+    trusts._known[demo_project] = time.monotonic()
+    app.get(f"/v1/{demo_project}/protection-groups", status=200, headers=headers)
+    assert trusts_db.get(ctx, demo_project) is None
+    monkeypatch.setattr(trusts, "_RECHECK", 0.0)
+    app.get(f"/v1/{demo_project}/protection-groups", status=200, headers=headers)
+    second = trusts_db.get(ctx, demo_project).trust_id
+    assert second != first
+    sess = trusts.trust_session(ctx, demo_project)
+    assert sess.auth.get_access(sess).trust_id == second
     _delete_trusts(keystone, demo_user)

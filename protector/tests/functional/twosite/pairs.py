@@ -144,6 +144,33 @@ class Pair:
             f"failed steps {op['steps_failed']}\n{self.diagnostics()}")
         return op
 
+    def home_again(self, suffix: str) -> None:
+        """From site-b: reprotect (site-a's copy retired), replicate back, fail back."""
+        n = self.vms
+        self.run("site-b", "reprotect")
+        self.assert_pg("site-b", "failed_over", "site-b")
+        self.assert_clouds(f"reprotect{suffix}", site_b=("ACTIVE", n))
+        self.replicate("site-b")
+        self.run("site-b", "failback")
+        self.assert_pg("site-b", "active", "site-a")
+        self.assert_pg("site-a", "active", "site-a")
+        self.assert_clouds(f"failback{suffix}", site_a=("ACTIVE", n))
+
+    def site_a_down(self) -> None:
+        """A disaster: site-a's API, engine, cloud and array stop at once."""
+        self.sites["site-a"].stop()
+        self.infra.stop_site("site-a")
+
+    def site_a_back(self) -> None:
+        self.infra.restore_site("site-a")
+        self.sites["site-a"].start()
+        self.sites["site-a"].wait_ready()
+
+    def sync_force(self, site: str) -> None:
+        """``site``'s copy of the PG forced onto the other."""
+        status = self.owner[site].protection_groups.sync_force(PG)
+        assert status["status"] == "IN_SYNC", status
+
     def pg(self, site: str) -> dict[str, Any]:
         """The PG as ``site`` shows it, with ``runs_on``: the site it runs on."""
         pg = self.owner[site].protection_groups.get(PG)

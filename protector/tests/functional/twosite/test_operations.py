@@ -33,12 +33,11 @@ def test_every_operation_end_to_end(array_home):
     p.assert_pg("site-a", "failed_over", "site-b")
     p.assert_pg("site-b", "failed_over", "site-b")
     p.assert_clouds("planned failover", site_a=("SHUTOFF", n), site_b=("ACTIVE", n))
-    _home_again(p, n, "")
+    p.home_again("")
 
     # A disaster: site-a's API, engine, cloud and array stop at once.
     p.replicate("site-a")
-    p.sites["site-a"].stop()
-    p.infra.stop_site("site-a")
+    p.site_a_down()
     try:
         assert pairs.unreachable(p.owner["site-a"])
         op = p.run("site-b", "failover", failover_type="unplanned")
@@ -47,22 +46,8 @@ def test_every_operation_end_to_end(array_home):
         # site-a's servers are still there (it was not reachable to stop them).
         p.assert_clouds("unplanned failover", site_a=("ACTIVE", n), site_b=("ACTIVE", n))
     finally:
-        p.infra.restore_site("site-a")
-        p.sites["site-a"].start()
-        p.sites["site-a"].wait_ready()
-    status = p.owner["site-b"].protection_groups.sync_force(pairs.PG)
-    assert status["status"] == "IN_SYNC", status
+        p.site_a_back()
+    p.sync_force("site-b")
     p.assert_pg("site-a", "failed_over", "site-b")
-    _home_again(p, n, " after the disaster")  # reprotect fences site-a's old servers
+    p.home_again(" after the disaster")  # reprotect fences site-a's old servers
 
-
-def _home_again(p, n: int, suffix: str) -> None:
-    """From site-b: reprotect (site-a's copy retired), replicate back, fail back."""
-    p.run("site-b", "reprotect")
-    p.assert_pg("site-b", "failed_over", "site-b")
-    p.assert_clouds(f"reprotect{suffix}", site_b=("ACTIVE", n))
-    p.replicate("site-b")
-    p.run("site-b", "failback")
-    p.assert_pg("site-b", "active", "site-a")
-    p.assert_pg("site-a", "active", "site-a")
-    p.assert_clouds(f"failback{suffix}", site_a=("ACTIVE", n))

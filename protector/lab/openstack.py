@@ -274,3 +274,23 @@ def up(site: Site, progress: Progress) -> None:
         procs.wait_http(site.url(service), site, name,
                         site.svc_dir(service) / "log" / f"{name}.log", timeout=180)
     progress("all APIs answer")
+    _wait_compute_mapped(site)
+    progress("nova-compute mapped to cell1")
+
+
+def _wait_compute_mapped(site: Site, timeout: float = 180.0) -> None:
+    """Until the scheduler's periodic discovery has mapped nova-compute's
+    host to cell1: a server booted before that goes to ERROR ("Host
+    'compute-a' is not mapped to any cell"; CI saw it once)."""
+    host = f"compute-{site.name}"
+    log = site.svc_dir("nova") / "log" / "nova-compute.log"
+    deadline = time.monotonic() + timeout
+    while infra.query_one(site.db("nova_api"),
+                          "SELECT id FROM host_mappings WHERE host = %s", host) is None:
+        if procs.running(site, "nova-compute") is None:
+            raise procs.LabError(f"nova-compute on site {site.name} exited; last lines of "
+                                 f"{log}:\n" + procs.log_tail(log))
+        if time.monotonic() > deadline:
+            raise procs.LabError(f"{host} was not mapped to a cell within {timeout:.0f}s "
+                                 f"(nova-scheduler discovers hosts every 5 s); see {log}")
+        time.sleep(1)

@@ -21,6 +21,7 @@ from sqlalchemy import Text, cast, select
 from protector import context as ctx_mod
 from protector import states
 from protector.db import models, session
+from protector.engine import fanout
 
 LOG = log.getLogger(__name__)
 
@@ -42,13 +43,9 @@ def remove(operation_id: str, context: dict[str, Any], kind: str, call: Callable
                 lambda left: left.__setitem__(kind, entry))
 
 
-def pending(op: models.Operation) -> dict[str, Any]:
-    return dict((op.result or {}).get("leftovers") or {})
-
-
 def describe(op: models.Operation) -> str | None:
     """One sentence for the operation's error message, if anything is left."""
-    left = pending(op)
+    left = (op.result or {}).get("leftovers")
     if not left:
         return None
     return (f"left on the target until it answers (the engine retries): "
@@ -57,15 +54,14 @@ def describe(op: models.Operation) -> str | None:
 
 def per_member(remove: Callable[..., Any]) -> Callable[[str, Any, Any], None]:
     """A remover for ``remove(operation_id, context, member_id=None)``:
-    for each member recorded, or, recorded for none, all of them, which
-    only a rollback records (a committed operation's servers and volumes
-    are the PG's now)."""
+    for each member given, at once, or, given none, all of them, which only
+    a rollback asks for (a committed operation's servers and volumes are
+    the PG's now)."""
     def removed(operation_id: str, context: Any, members: list[str] | None) -> None:
         if members is None:
             remove(operation_id, context)
             return
-        for member_id in members:
-            remove(operation_id, context, member_id)
+        fanout.each(lambda member_id: remove(operation_id, context, member_id), members)
     return removed
 
 

@@ -144,8 +144,8 @@ def _remove_made_for(view: resources.OperationView, operation_id: str, context: 
     """Delete what the operation made on the target for members it leaves
     behind: servers, then Cinder volumes, then array copies (what does not
     answer is left to the leftovers sweep: the others switch over anyway)."""
-    def each_member(remove: Any) -> Any:
-        return lambda: fanout.each(lambda m: remove(operation_id, context, m), member_ids)
+    def each_member(remove: Any) -> Any:  # as the sweep removes them, if it must
+        return lambda: leftovers.per_member(remove)(operation_id, context, member_ids)
 
     leftovers.remove(operation_id, context, leftovers.SERVERS,
                      each_member(server_tasks.delete_servers), detail=member_ids)

@@ -50,9 +50,8 @@ class BootServers(task.Task):
 
     def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
         if not resources.committed(operation_id, context):
-            leftovers.remove(operation_id, context, leftovers.SERVERS, lambda: fanout.each(
-                lambda member_id: delete_servers(operation_id, context, member_id),
-                list(self.labels)))
+            leftovers.remove(operation_id, context, leftovers.SERVERS, lambda: leftovers.per_member(
+                delete_servers)(operation_id, context, list(self.labels)))
 
 
 def _boot(view: resources.OperationView, member_id: str, volumes: dict[str, str],

@@ -13,6 +13,7 @@ from protector.api.v1 import (
     members,
     operations,
     protection_groups,
+    recovery_points,
     replication_policies,
     sites,
     sync,
@@ -28,6 +29,7 @@ ROUTES = {
                               "DELETE": sites.delete},
     _P + "/sites/{site_id}/validate": {"POST": sites.validate},
     _P + "/sites/{site_id}/volume-types": {"GET": sites.volume_types},
+    _P + "/site-names": {"GET": sites.names},
 
     _P + "/tenant-mappings": {"GET": tenant_mappings.index,
                               "POST": tenant_mappings.create},
@@ -46,6 +48,7 @@ ROUTES = {
     _PG + "/action": {"POST": actions.action},
     _PG + "/sync-status": {"GET": sync.sync_status},
     _PG + "/sync-force": {"POST": sync.sync_force},
+    _PG + "/recovery-points": {"GET": recovery_points.index},
     _PG + "/metadata": {"GET": sync.export_metadata, "PUT": sync.import_metadata},
     _PG + "/policy": {"GET": replication_policies.show,
                       "POST": replication_policies.create,
@@ -54,6 +57,7 @@ ROUTES = {
 
     _P + "/operations": {"GET": operations.index},
     _P + "/operations/{operation_id}": {"GET": operations.show},
+    _P + "/operations/{operation_id}/steps": {"GET": operations.steps},
     _P + "/operations/{operation_id}/report": {"GET": operations.report},
 
     _P + "/health": {"GET": health.show},

@@ -12,6 +12,7 @@ UPDATE = BASE % "update"
 DELETE = BASE % "delete"
 SYNC_STATUS = BASE % "sync_status"
 SYNC_FORCE = BASE % "sync_force"
+RECOVERY_POINTS = BASE % "recovery_points"
 
 _PATH = "/v1/{project_id}/protection-groups"
 
@@ -35,6 +36,10 @@ rules = [
         "Make the peer site's copy of a protection group equal to the "
         "authoritative one.",
         [{"method": "POST", "path": _PATH + "/{pg}/sync-force"}]),
+    policy.DocumentedRuleDefault(
+        RECOVERY_POINTS, base.RULE_DEFAULT,
+        "List the recovery points a protection group can fail over to.",
+        [{"method": "GET", "path": _PATH + "/{pg}/recovery-points"}]),
 ]
 
 

@@ -12,6 +12,7 @@ UPDATE = BASE % "update"
 DELETE = BASE % "delete"
 VALIDATE = BASE % "validate"
 VOLUME_TYPES = BASE % "volume_types"
+NAMES = BASE % "names"
 
 _PATH = "/v1/{project_id}/sites"
 
@@ -33,6 +34,11 @@ rules = [
     policy.DocumentedRuleDefault(
         VOLUME_TYPES, base.RULE_ADMIN, "List a site's replicated volume types.",
         [{"method": "GET", "path": _PATH + "/{site}/volume-types"}]),
+    # Tenants see their PGs' sites by name (the dashboard, the CLI); the
+    # directory holds no URL or credential.
+    policy.DocumentedRuleDefault(
+        NAMES, base.RULE_DEFAULT, "List the sites' ids and names.",
+        [{"method": "GET", "path": "/v1/{project_id}/site-names"}]),
 ]
 
 

@@ -158,3 +158,9 @@ def test_resources_round_trip(api: Any, sites: None) -> None:
     api.protection_groups.delete("rt")
     with pytest.raises(ProtectorClientError):
         api.protection_groups.get(pg["id"])
+
+
+def test_site_names_for_tenants(api: Any, sites: None) -> None:
+    names = api.sites.names()
+    assert sorted(s["name"] for s in names) == ["site-a", "site-b"]
+    assert all(set(s) == {"id", "name", "local"} for s in names)

@@ -21,6 +21,11 @@ class OperationManager(Manager):
     def get(self, operation_id: str) -> Resource:
         return self.client.get(f"operations/{quote(operation_id)}")["operation"]
 
+    def steps(self, operation_id: str) -> Resource:
+        """The report's data: the operation, its members and every step per
+        member (``timeline``), readable while it runs."""
+        return self.client.get(f"operations/{quote(operation_id)}/steps")
+
     def report(self, operation_id: str) -> str:
         """The operation's self-contained HTML report (timeline, RTO, RPO)."""
         return self.client.request("GET", f"operations/{quote(operation_id)}/report",

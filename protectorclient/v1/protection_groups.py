@@ -68,6 +68,11 @@ class ProtectionGroupManager(Manager):
         return self.client.post(pg_path(self.client, pg) + "/sync-force",
                                 body)["sync_status"]
 
+    def recovery_points(self, pg: str) -> Resource:
+        """The array's recovery points on the site the PG would fail over to,
+        newest first: ``{"site", "rpo_minutes", "recovery_points": [...]}``."""
+        return self.client.get(pg_path(self.client, pg) + "/recovery-points")
+
     # DR operations: each returns the operation it started (poll it with
     # client.operations.get or wait for it with client.operations.wait).
     def action(self, pg: str, name: str, params: dict[str, Any] | None = None) -> Resource:

@@ -45,3 +45,8 @@ class SiteManager(Manager):
     def volume_types(self, site: str) -> ResourceList:
         """The site's replication-enabled Cinder volume types."""
         return self.client.get(f"sites/{self._ref(site)}/volume-types")["volume_types"]
+
+    def names(self) -> ResourceList:
+        """Every site's id, name and whether it is the one answering (open to
+        tenants, who see their PGs' sites by id)."""
+        return self.client.get("site-names")["sites"]

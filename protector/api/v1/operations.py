@@ -40,9 +40,9 @@ def show(req: dispatch.Request, project_id: str, operation_id: str) -> Any:
     return dispatch.json_response({"operation": view.show(op)})
 
 
-def report(req: dispatch.Request, project_id: str, operation_id: str) -> Any:
-    """A self-contained HTML page: the operation's steps per VM on a time
-    line, its RTO, the recovery point it used and that point's age."""
+def _report(req: dispatch.Request, project_id: str, operation_id: str) -> dict[str, Any]:
+    """What the report and the steps show: the operation, its timeline and
+    its members by name."""
     policy.authorize(req.context, rules.SHOW, {"project_id": project_id})
     scope = None if req.context.is_admin else project_id
     op = db.get(req.context, scope, operation_id)
@@ -54,7 +54,22 @@ def report(req: dispatch.Request, project_id: str, operation_id: str) -> Any:
         except exception.NotFound:
             pass  # deleted since: the report names members by id
     sites = {s.id: s.name for s in site_db.list_(req.context, filters={})}
-    page = operation_report.render(view.report(op, db.steps(req.context, op.id), pg, sites))
+    return view.report(op, db.steps(req.context, op.id), pg, sites)
+
+
+def steps(req: dispatch.Request, project_id: str, operation_id: str) -> Any:
+    """The report's data as JSON: every attempt of every step, per member
+    by name, while the operation runs (the dashboard's live view)."""
+    data = _report(req, project_id, operation_id)
+    return dispatch.json_response({key: data[key] for key in (
+        "operation", "source_site", "target_site", "recovery_point", "members",
+        "timeline")})
+
+
+def report(req: dispatch.Request, project_id: str, operation_id: str) -> Any:
+    """A self-contained HTML page: the operation's steps per VM on a time
+    line, its RTO, the recovery point it used and that point's age."""
+    page = operation_report.render(_report(req, project_id, operation_id))
     resp = webob.Response(status=200, charset="utf-8", content_type="text/html")
     resp.text = page
     return resp

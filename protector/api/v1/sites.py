@@ -17,6 +17,7 @@ from protector.clients import site_checks
 from protector.conf import CONF
 from protector.db import sites as db
 from protector.policies import sites as rules
+from protector.sync import sites as local_sites
 
 _CREDENTIALS = ("service_username", "service_project_name", "service_user_domain_name",
                 "service_project_domain_name")
@@ -107,3 +108,16 @@ def volume_types(req: dispatch.Request, project_id: str, site_id: str) -> Any:
             reason=f"Cannot list volume types of site {site.name}: {exc}. Run "
                    f"'openstack protector site validate {site.name}'.") from exc
     return dispatch.json_response({"volume_types": found})
+
+
+def names(req: dispatch.Request, project_id: str) -> Any:
+    """Every site's id and name, for tenants (their PGs name sites by id);
+    which one answers this request is ``local``."""
+    policy.authorize(req.context, rules.NAMES, {"project_id": project_id})
+    try:
+        here = local_sites.local_site(req.context).id
+    except exception.Conflict:
+        here = None  # this site is not registered yet: none is local
+    return dispatch.json_response({"sites": [
+        {"id": s.id, "name": s.name, "local": s.id == here}
+        for s in db.list_(req.context, filters={})]})

@@ -134,3 +134,39 @@ def _check_report(owner, op):
     other = owner.get(f"/v1/{owner.project}/operations/{op['id']}/report",
                       headers=fixtures.IDENTITIES["other"])
     assert other.status_int == 403 and "error" in other.json
+
+
+def test_dashboard_views_of_an_operation(protected, clouds, casts):
+    """What the dashboard reads besides the CRUD: site names for tenants,
+    the recovery points it offers, and an operation's steps per member."""
+    owner, base, _servers = protected
+    names = owner.get(f"/v1/{owner.project}/site-names").json["sites"]
+    assert {s["name"]: s["local"] for s in names} == {"site-a": True, "site-b": False}
+    assert set(names[0]) == {"id", "name", "local"}  # no URL, no credential
+
+    points = owner.get(base + "/recovery-points").json
+    assert points["site"] == "site-b" and points["rpo_minutes"] == 15
+    complete = [p for p in points["recovery_points"] if p["complete"]]
+    assert complete, points
+    created = [p["created_at"] for p in points["recovery_points"]]
+    assert created == sorted(created, reverse=True)
+    assert all(p["age_seconds"] >= 0 for p in complete)
+    chosen = complete[-1]["name"]  # the oldest, not what the engine would pick
+
+    resp = owner.post(base + "/action", {"test_failover": {
+        "auto_network": True, "recovery_point": chosen}}, status=202)
+    op_id = resp.json["operation"]["id"]
+    _run_all(casts)
+    steps = owner.get(f"/v1/{owner.project}/operations/{op_id}/steps").json
+    assert steps["operation"]["status"] == "completed"
+    assert steps["recovery_point"]["name"] == chosen
+    assert (steps["source_site"], steps["target_site"]) == ("site-a", "site-b")
+    assert sorted(m["name"] for m in steps["members"]) == ["db", "web"]
+    per_member = {(t["member"], t["step"]) for t in steps["timeline"] if t["member"]}
+    assert per_member == {(name, f"{step} {name}") for name in ("db", "web")
+                          for step in ("copy volumes of", "manage volumes of", "boot")}
+    assert all(t["outcome"] == "success" for t in steps["timeline"])
+    from protector.tests import fixtures
+    owner.get(f"/v1/{owner.project}/operations/{op_id}/steps",
+              headers=fixtures.IDENTITIES["other"], status=403)
+    owner.get(base + "/recovery-points", headers=fixtures.IDENTITIES["other"], status=403)

@@ -164,3 +164,9 @@ def test_site_names_for_tenants(api: Any, sites: None) -> None:
     names = api.sites.names()
     assert sorted(s["name"] for s in names) == ["site-a", "site-b"]
     assert all(set(s) == {"id", "name", "local"} for s in names)
+
+
+def test_health_of_the_project(api: Any, sites: None) -> None:
+    health = api.health.get()
+    assert health["components"] == {"api": "ok", "database": "ok"}
+    assert isinstance(health["protection_groups"], list)

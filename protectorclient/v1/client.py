@@ -15,6 +15,7 @@ from keystoneauth1 import exceptions as ks_exc
 from protectorclient import api_versions
 from protectorclient.exceptions import ProtectorClientError
 from protectorclient.v1 import (
+    health,
     members,
     operations,
     policies,
@@ -74,6 +75,7 @@ class Client:
         self.members = members.MemberManager(self)
         self.policies = policies.PolicyManager(self)
         self.operations = operations.OperationManager(self)
+        self.health = health.HealthManager(self)
 
     # -- endpoint and version -------------------------------------------------
 

@@ -1,0 +1,5 @@
+PANEL = "protection_groups"
+PANEL_DASHBOARD = "project"
+PANEL_GROUP = "site_recovery"
+ADD_PANEL = "protector_dashboard.dashboards.project.protection_groups.panel.ProtectionGroups"
+ADD_INSTALLED_APPS = ["protector_dashboard"]

@@ -1,0 +1,4 @@
+PANEL = "dr_tenant_mappings"
+PANEL_DASHBOARD = "admin"
+PANEL_GROUP = "site_recovery"
+ADD_PANEL = "protector_dashboard.dashboards.admin.tenant_mappings.panel.TenantMappings"

@@ -48,7 +48,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="Run the drill against the two-site OpenStack lab "
                              "(`protector-lab up`, docs/lab.md) instead of the fakes: "
                              "its Keystones, clouds and protector services, mock storage")
+    parser.add_argument("--dashboard", action="store_true",
+                        help="With --lab: start Horizon with protector_dashboard on the lab "
+                             "(http://127.0.0.1:8080), seed two servers for the demo "
+                             "tenant and wait for Ctrl-C, to run the drill by hand in a "
+                             "browser (docs/dashboard.md)")
     args = parser.parse_args(argv)
+    if args.dashboard and not args.lab:
+        parser.error("--dashboard needs --lab: Horizon logs in through Keystone, and only "
+                     "the lab has one (`protector-lab up`)")
     if not 1 <= args.vms <= 500:
         parser.error("--vms must be between 1 and 500")
     if args.scale <= 0:
@@ -78,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     if not console.is_terminal:
         console.width = max(console.width, 120)  # a log keeps the summary table whole
     signal.signal(signal.SIGTERM, _interrupt)
+    if args.dashboard:
+        return _main_dashboard(args, console)
     if args.lab:
         return _main_lab(args, console)
     workdir = args.workdir or tempfile.mkdtemp(prefix="protector-demo-")
@@ -174,6 +184,64 @@ def _main_lab(args: argparse.Namespace, console: Console) -> int:
     console.print(f"drill servers, volumes, PG and mapping deleted; the lab stays up; "
                   f"{time.monotonic() - started:.0f} s in all")
     return 0 if ok else 1
+
+
+def _main_dashboard(args: argparse.Namespace, console: Console) -> int:
+    """Horizon on the lab, two servers to protect, until Ctrl-C."""
+    from protector.demo import lab as lab_mod
+    from protector.lab import config as lab_config
+    from protector.lab import dashboard
+
+    problem = lab_mod.problem()
+    if problem:
+        console.print(f"[red]the lab is not up ({problem}); start it with "
+                      "`protector-lab up` (docs/lab.md)[/red]")
+        return 2
+    infra = lab_mod.LabInfra()
+    sites = {name: lab_mod.LabSite(name) for name in HOSTS}
+    owner = {n: lab_mod.client(n, tenant=True) for n in HOSTS}
+    d = drill_mod.Drill(console, sites, infra, min(args.vms, 3), "",
+                        admin={n: lab_mod.client(n, tenant=False) for n in HOSTS},
+                        owner=owner, projects=infra.projects, pg=f"{infra.mark}-pg")
+    console.rule("[bold]protector dashboard on the lab")
+    try:
+        d.register()
+        servers = infra.seed_servers("site-a", min(args.vms, 3))
+        url = dashboard.up(console.print)
+        console.print(f"""
+  Open {url} and log in with region site-a, user {lab_config.DEMO_USER}, password
+  {lab_config.DEMO_PASSWORD} (the administrator: admin / {lab_config.SITES["a"].admin_password}).
+  Servers to protect on site-a: {", ".join(sorted(servers))}.
+  1. Project > Site Recovery > Sites: sign in to site-b (password {lab_config.DEMO_PASSWORD}).
+  2. Protection Groups > Create: async, volume type replicated-async, site-a -> site-b.
+  3. Its Policy tab: arrays https://array-a.lab and https://array-b.lab, any tokens,
+     RPO 1 minute (mock storage). Then Add members: the servers above.
+  4. When Health shows a recovery point: Test Failover (auto network), watch the
+     operation, open its report; then Test Cleanup, Failover, Reprotect, Failback.
+  Ctrl-C stops Horizon and deletes the seeded servers.""")
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        console.print("\n[yellow]stopping Horizon[/yellow]")
+    except Exception as exc:  # noqa: BLE001 - one clear line, then clean up
+        console.print(f"[red]dashboard demo failed: {exc}[/red]")
+        return 1
+    finally:
+        _shield(True)
+        dashboard.down()
+        try:
+            left = owner["site-a"].protection_groups.list()
+        except Exception as exc:  # noqa: BLE001 - keep the servers if in doubt
+            console.print(f"[yellow]cannot list the tenant's PGs ({exc})[/yellow]")
+            left = [{"name": "(unknown)"}]
+        if left:
+            console.print(f"[yellow]protection groups stay: "
+                          f"{', '.join(pg['name'] for pg in left)}; the seeded servers "
+                          "stay with them (delete the PGs, then rerun to clean)[/yellow]")
+        else:
+            infra.stop()
+        _shield(False)
+    return 0
 
 
 def _run_drill(console: Console, d: drill_mod.Drill, infra: infra_mod.Infrastructure,

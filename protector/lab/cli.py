@@ -1,4 +1,5 @@
-"""``protector-lab`` (``python -m protector.lab``): up, install, down, status, env."""
+"""``protector-lab`` (``python -m protector.lab``): up, install, down, status,
+dashboard, env."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     p_down.add_argument("--sites", metavar="LIST", default="a,b")
     p_status = sub.add_parser("status", help="what runs, and its memory (PSS)")
     p_status.add_argument("--sites", metavar="LIST", default="a,b")
+    p_dash = sub.add_parser("dashboard", help="Horizon with protector_dashboard in front "
+                                              "of both sites (docs/dashboard.md)")
+    p_dash.add_argument("action", choices=("up", "down"))
     p_env = sub.add_parser("env", help="shell exports for the lab: eval $(protector-lab env)")
     p_env.add_argument("--site", metavar="SITE", help="also export OS_CLOUD=site-<SITE>")
     return parser
@@ -54,6 +58,13 @@ def main(argv: list[str] | None = None) -> int:
                 lab.down(config.select_sites(args.sites), wipe=args.wipe)
         elif args.command == "status":
             return 0 if lab.print_status(config.select_sites(args.sites)) else 3
+        elif args.command == "dashboard":
+            from protector.lab import dashboard
+
+            if args.action == "up":
+                dashboard.up()
+            else:
+                print("horizon: stopped" if dashboard.down() else "horizon: not running")
         elif args.command == "env":
             site = config.select_sites(args.site)[0] if args.site else None
             print("\n".join(lab.env_lines(site)))

@@ -21,6 +21,10 @@ from typing import Any
 import pytest
 
 from protector.lab import config, procs
+
+# The drills' shared fixtures: the demo tenant per site, the tenant mapping,
+# two servers to protect.
+from protector.tests.integration.drill import mapping, tenants, workload  # noqa: F401
 from protector.tests.integration.helpers import SITES, Openstack, register_sites
 
 HERE = Path(__file__).resolve().parent

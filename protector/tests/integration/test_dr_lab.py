@@ -11,129 +11,19 @@ Cinder holds, and nothing an operation made is left behind.
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
-import openstack
 import pytest
 
 from protector.lab import catalog
-from protector.lab import workload as lab_workload
-from protector.tests.integration import cloud_lab
+from protector.tests.integration import drill
+from protector.tests.integration.drill import Tenant
 from protector.tests.integration.helpers import Openstack
 
 pytestmark = pytest.mark.integration
 TYPE = "replicated-async"
 NETWORK_MAP = f"{catalog.NETWORK}={catalog.NETWORK}"
 WAIT = ("--wait", "--timeout", "600", "-f", "json")
-
-
-class Tenant:
-    """The demo project on one site, as openstacksdk sees it."""
-
-    def __init__(self, cloud: str) -> None:
-        cloud_lab.require(f"{cloud}-demo")
-        self.cloud = cloud
-        self.conn = openstack.connection.Connection(
-            config=cloud_lab.cloud_region(f"{cloud}-demo"))
-
-    def servers(self, mark: str) -> dict[str, Any]:
-        """Live servers of this run by name."""
-        return {s.name: s for s in self.conn.compute.servers(details=True)
-                if mark in s.name and s.status not in ("DELETED", "SOFT_DELETED")}
-
-    def volumes(self) -> dict[str, Any]:
-        return {v.id: v for v in self.conn.block_storage.volumes(details=True)
-                if v.status not in ("deleting", "deleted")}
-
-    def networks(self) -> set[str]:
-        return {n.id for n in self.conn.network.networks()}
-
-    def attached(self, server: Any) -> set[str]:
-        return {a.volume_id for a in self.conn.compute.volume_attachments(server)}
-
-    def wait_servers(self, mark: str, count: int, timeout: float = 180) -> dict[str, Any]:
-        """The servers of this run once there are ``count`` (deletes are async)."""
-        deadline = time.monotonic() + timeout
-        while len(found := self.servers(mark)) != count:
-            assert time.monotonic() < deadline, (
-                f"{self.cloud}: {sorted(found)} servers, expected {count}")
-            time.sleep(2)
-        return found
-
-    def purge(self, mark: str) -> None:
-        """Delete what this run left here: its servers, then its volumes."""
-        ours = list(self.servers(mark).values())
-        for server in ours:
-            self.conn.compute.delete_server(server)
-        for server in ours:
-            self.conn.compute.wait_for_delete(server, wait=120)
-        for vol in self.volumes().values():
-            if mark in (vol.name or "") or mark in str(vol.metadata):
-                self.conn.block_storage.delete_volume(vol, ignore_missing=True)
-
-
-@pytest.fixture(scope="module")
-def tenants() -> dict[str, Tenant]:
-    return {cloud: Tenant(cloud) for cloud in ("site-a", "site-b")}
-
-
-@pytest.fixture(scope="module")
-def mapping(openstack: Openstack, registered_sites: dict[str, Any],
-            tenants: dict[str, Tenant]) -> Iterator[None]:
-    """The demo tenant of site-a mapped to the demo tenant of site-b (one an
-    earlier run left is used, and left)."""
-    local = tenants["site-a"].conn.current_project_id
-    remote = tenants["site-b"].conn.current_project_id
-    existing = [m for m in openstack("site-a", "protector", "tenant", "mapping", "list",
-                                     "-f", "json")
-                if (m["local_tenant"], m["remote_tenant"]) == (local, remote)]
-    if existing:
-        yield
-        return
-    created = openstack("site-a", "protector", "tenant", "mapping", "create",
-                        "--local-tenant", local,
-                        "--remote-site", registered_sites["site-a"]["site-b"]["id"],
-                        "--remote-tenant", remote,
-                        "--description", "lab DR drill", "-f", "json")
-    yield
-    openstack("site-a", "protector", "tenant", "mapping", "delete", created["id"],
-              check=False)
-
-
-@pytest.fixture(scope="module")
-def workload(tenants: dict[str, Tenant]) -> Iterator[tuple[str, dict[str, dict[str, str]]]]:
-    """Two ACTIVE servers of the demo tenant on site-a, each booted from a
-    cirros volume with a data volume attached: (mark, name -> ids)."""
-    mark = f"dr{uuid.uuid4().hex[:6]}"
-    try:
-        made = {name: {"server": m.server, "boot": m.boot, "data": m.data}
-                for name, m in lab_workload.boot_servers(
-                    tenants["site-a"].conn, [f"{mark}-db", f"{mark}-web"]).items()}
-        yield mark, made
-    finally:
-        for tenant in tenants.values():
-            tenant.purge(mark)
-
-
-def _health(cloud: str, pg_id: str) -> dict[str, Any]:
-    """GET /v1/{project}/health (microversion 1.2) as the demo tenant."""
-    sess = cloud_lab.cloud_region(f"{cloud}-demo").get_session()
-    resp = sess.get(f"/health?protection_group_id={pg_id}",
-                    endpoint_filter={"service_type": "protector", "interface": "public"},
-                    headers={"OpenStack-API-Version": "protector 1.2"})
-    (pg,) = resp.json()["health"]["protection_groups"]
-    return pg
-
-
-def _wait_recovery_point(pg_id: str, timeout: float = 150) -> None:
-    """The first scheduled recovery point (RPO one minute), as the engine's
-    replication monitor reports it."""
-    deadline = time.monotonic() + timeout
-    while _health("site-a", pg_id)["last_replication_at"] is None:
-        assert time.monotonic() < deadline, "no recovery point was recorded"
-        time.sleep(3)
 
 
 def _run(tenant: Openstack, cloud: str, *args: str) -> dict[str, Any]:
@@ -183,7 +73,7 @@ def test_drill(tenant_openstack: Openstack, mapping: None, tenants: dict[str, Te
                 break
             assert time.monotonic() < deadline, f"members were not protected: {members}"
             time.sleep(2)
-        _wait_recovery_point(pg["id"])
+        drill.wait_recovery_point(pg["id"])
         volumes_b, networks_b = set(b.volumes()), b.networks()
 
         # 1. Test failover on site-b, site-a untouched; cleanup removes it all.
@@ -219,21 +109,4 @@ def test_drill(tenant_openstack: Openstack, mapping: None, tenants: dict[str, Te
                           "-f", "json")
         assert shown["status"] == "active"
     finally:
-        _delete_pg(cli, pg_name)
-
-
-def _delete_pg(cli: Openstack, pg_name: str, timeout: float = 180) -> None:
-    """Members out (their removal is an operation), then the PG, from the
-    site it runs on; a failure here fails the test: nothing may stay."""
-    shown = cli("site-a", "protector", "protection-group", "show", pg_name, check=False)
-    if shown.returncode != 0:
-        return
-    members = [m["id"] for m in cli("site-a", "protector", "member", "list", pg_name,
-                                    "-f", "json")]
-    if members:
-        cli("site-a", "protector", "member", "remove", pg_name, *members)
-    deadline = time.monotonic() + timeout
-    while cli("site-a", "protector", "member", "list", pg_name, "-f", "json"):
-        assert time.monotonic() < deadline, "members were not removed"
-        time.sleep(2)
-    cli("site-a", "protector", "protection-group", "delete", pg_name)
+        drill.delete_pg(cli, pg_name)

@@ -52,12 +52,18 @@ lab up
 up_seconds=$(( $(date +%s) - up_start ))
 
 log "integration tests"
+# The dashboard's browser drill saves its screenshots here.
+export PROTECTOR_ARTIFACTS_DIR=${PROTECTOR_ARTIFACTS_DIR:-$PWD/artifacts}
 set +e
 PROTECTOR_LAB_REQUIRED=1 timeout -k 30 2400 "$PYTHON" -m pytest -m integration \
   protector/tests/integration -q -p no:cacheprovider
 tests_rc=$?
 set -e
 
+if [ -d "$PROTECTOR_ARTIFACTS_DIR/dashboard" ]; then
+  echo "ci-lab: dashboard screenshots in $PROTECTOR_ARTIFACTS_DIR/dashboard:"
+  ls "$PROTECTOR_ARTIFACTS_DIR/dashboard"
+fi
 log "memory after the tests"
 lab status || true
 echo "ci-lab: lab start-up ${up_seconds}s (venv install included when it was not there)"

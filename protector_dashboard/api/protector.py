@@ -344,3 +344,8 @@ def operation_report(request: Any, operation_id: str, site: str | None = None) -
 def health(request: Any, protection_group_id: str | None = None,
            site: str | None = None) -> dict[str, Any]:
     return client(request, site).health.get(protection_group_id=protection_group_id)
+
+
+@handled
+def tenant_mapping_get(request: Any, mapping_id: str) -> dict[str, Any]:
+    return client(request).tenant_mappings.get(mapping_id)

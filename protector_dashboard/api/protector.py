@@ -5,10 +5,10 @@ A view never builds a client: it calls these functions with its request.
 logged in to (the user's token and catalog), any other name is the peer
 site, reached with the token the user signed in there with (api.peers).
 
-protectorclient's errors become Horizon's own exception classes, so
-``horizon.exceptions.handle`` shows the API's message on the page (400
-bad request, 404 not found, 409 conflict, 403/5xx/unreachable
-recoverable) instead of a 500 and a traceback.
+protectorclient's errors become the dashboard's (api.exceptions), which
+the enabled files register with Horizon, so ``horizon.exceptions.handle``
+shows the API's message on the page (404 not found, 401 logs out, the
+rest recoverable) instead of a 500 and a traceback.
 """
 
 import functools
@@ -23,6 +23,14 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 from openstack_dashboard.api import base
 
+from protector_dashboard.api.exceptions import (  # noqa: F401 - the views' names
+    ProtectorBadRequest,
+    ProtectorConflict,
+    ProtectorError,
+    ProtectorNotFound,
+    ProtectorUnauthorized,
+    ProtectorUnavailable,
+)
 from protectorclient import api_versions
 from protectorclient.exceptions import ProtectorClientError
 from protectorclient.v1 import client as protector_client
@@ -36,31 +44,8 @@ _versions: dict[str, str] = {}
 _versions_lock = threading.Lock()
 
 
-class ProtectorError(horizon_exc.RecoverableError):
-    """The API refused or could not be reached; ``str()`` says why."""
-
-    def __init__(self, message: str, code: int | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-class ProtectorBadRequest(ProtectorError, horizon_exc.BadRequest):
-    pass
-
-
-class ProtectorNotFound(ProtectorError, horizon_exc.NotFound):
-    pass
-
-
-class ProtectorConflict(ProtectorError, horizon_exc.Conflict):
-    pass
-
-
-class ProtectorUnavailable(ProtectorError, horizon_exc.NotAvailable):
-    """No answer (connection refused, timeout) or a 5xx."""
-
-
-_BY_CODE = {400: ProtectorBadRequest, 404: ProtectorNotFound, 409: ProtectorConflict}
+_BY_CODE = {400: ProtectorBadRequest, 401: ProtectorUnauthorized, 404: ProtectorNotFound,
+            409: ProtectorConflict}
 
 
 def translate(exc: ProtectorClientError) -> ProtectorError:

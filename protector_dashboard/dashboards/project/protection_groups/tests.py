@@ -51,7 +51,8 @@ class ProtectionGroupIndexTests(test.TestCase):
         res = self.client.get(INDEX_URL)
         self.assertEqual(200, res.status_code)
         self.assertMessageCount(res, error=1)
-        self.assertContains(res, "Connection refused")
+        self.assertContains(res, "Unable to list protection groups.")
+        self.assertContains(res, "Connection refused", count=1)  # once, after the view's words
 
     def _index(self, pg):
         self.mock_pg_list.return_value = [pg]

@@ -97,6 +97,8 @@ STATIC_ROOT = {str(state / "static")!r}
 COMPRESS_ROOT = STATIC_ROOT
 COMPRESS_OFFLINE = True
 SESSION_TIMEOUT = 3600
+# One server process: its memory holds the sessions (no memcached here).
+CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}}}
 LOGGING = {{"version": 1, "disable_existing_loggers": False,
            "handlers": {{"console": {{"class": "logging.StreamHandler"}}}},
            "root": {{"handlers": ["console"], "level": "WARNING"}},

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from protector.lab import config, dashboard, procs, protector_site
+from protector.lab import catalog, config, dashboard, procs, protector_site
 from protector.tests.integration import drill
 from protector.tests.integration.helpers import Openstack
 
@@ -35,6 +35,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 FINAL = ("completed", "failed", "rolled_back")
 TYPE = "replicated-async"
+NETWORK = catalog.NETWORK
 ARTIFACTS = Path(os.environ.get("PROTECTOR_ARTIFACTS_DIR")
                  or config.lab_dir() / "artifacts") / "dashboard"
 
@@ -103,9 +104,10 @@ class Page:
         return modal
 
     def submit(self, modal: Any) -> None:
-        modal.locator(".modal-footer [type=submit]").click()
-        modal.wait_for(state="detached")
-        self.page.wait_for_load_state("load")
+        """Submit a modal form that is valid: Horizon then loads the page the
+        view redirects to (a form with errors would stay open instead)."""
+        with self.page.expect_navigation(timeout=120_000, wait_until="load"):
+            modal.locator(".modal-footer [type=submit]").click()
         self.no_traceback()
 
     def row_action(self, table: str, row_id: str, action: str) -> str:
@@ -190,18 +192,20 @@ def test_tenant_drill_in_the_browser(horizon: str, chromium: Any, mapping: None,
         page.go("/project/protection_groups/")
         form = page.modal("#protection_groups__action_create")
         form.locator("#id_name").fill(pg_name)
-        form.locator("#id_network_mapping").fill("no equals sign here")
-        form.locator(".modal-footer [type=submit]").click()
-        page.page.wait_for_selector("#modal_wrapper .modal .has-error, "
-                                    "#modal_wrapper .modal .alert-danger")
-        page.no_traceback()
-        page.shot("create-bad-mapping")
-        form = page.page.locator("#modal_wrapper .modal form")
-        form.locator("#id_network_mapping").fill("")
         form.locator("#id_replication_type").select_option("async")
         form.locator("#id_volume_type").select_option(TYPE)
         form.locator("#id_primary_site").select_option(label="site-a")
         form.locator("#id_secondary_site").select_option(label="site-b")
+        form.locator("#id_network_mapping").fill("no equals sign here")
+        form.locator(".modal-footer [type=submit]").click()
+        error = page.page.locator("#modal_wrapper .modal .has-error, "
+                                  "#modal_wrapper .modal .alert-danger")
+        error.first.wait_for()
+        assert "no equals sign here" in error.first.inner_text(), error.first.inner_text()
+        page.no_traceback()
+        page.shot("create-bad-mapping")
+        form = page.page.locator("#modal_wrapper .modal form")
+        form.locator("#id_network_mapping").fill(f"{NETWORK}={NETWORK}")
         page.submit(form)
         page.page.wait_for_selector(f"#protection_groups a:text-is('{pg_name}')")
         pg = tenant_openstack("site-a", "protector", "protection-group", "show", pg_name,
@@ -219,7 +223,7 @@ def _protect_and_drill(page: Page, pg: dict[str, Any], names: list[str],
     pg_id = pg["id"]
     # The replication policy (the lab's mock arrays); the tokens never show.
     page.go(f"/project/protection_groups/{pg_id}/?tab=pg_details__policy")
-    form = page.modal(f"a[href$='/{pg_id}/policy/']")
+    form = page.modal("#pg_policy_edit")
     form.locator("#id_primary_fa_url").fill("https://array-a.lab")
     form.locator("#id_primary_fa_api_token").fill("tok-a-secret")
     form.locator("#id_secondary_fa_url").fill("https://array-b.lab")
@@ -230,8 +234,8 @@ def _protect_and_drill(page: Page, pg: dict[str, Any], names: list[str],
     assert "tok-a-secret" not in page.page.content()
 
     # Add the two servers from the picker (it says what will replicate).
-    page.go(f"/project/protection_groups/{pg_id}/")
-    form = page.modal(f"a[href$='/{pg_id}/add_member/']")
+    page.go(f"/project/protection_groups/{pg_id}/?tab=pg_details__members")
+    form = page.modal("#members__action_add_member")
     for name in names:
         form.locator(f"input[value='{made[name]['server']}']").check()
     page.shot("add-members")
@@ -243,7 +247,8 @@ def _protect_and_drill(page: Page, pg: dict[str, Any], names: list[str],
     # Test failover with the auto network, watched live to the end.
     page.go("/project/protection_groups/")
     form = page.modal(page.row_action("protection_groups", pg_id, "test_failover"))
-    form.locator("input[name='network_choice'][value='auto']").check()
+    form.locator("label[for='id_network_choice_0']").click()  # the themed radio's label
+    assert form.locator("#id_network_choice_0").is_checked()
     page.shot("test-failover-form")
     page.submit(form)
     page.page.wait_for_url(re.compile(r".*/project/dr_operations/[^/]+/.*"))
@@ -252,6 +257,8 @@ def _protect_and_drill(page: Page, pg: dict[str, Any], names: list[str],
     assert seen["status"][-1] == "completed", seen
     assert len(set(seen["progress"])) >= 2 and seen["progress"][-1] == "100", seen
     assert seen["rows"] >= 3 * len(names), seen  # copy, manage, boot per VM
+    # Learned by polling too: the recovery point the operation picked.
+    assert "mock-array" in page.page.inner_text("#op-recovery-point")
     steps = page.page.locator("#op-steps").inner_text()
     for name in names:
         assert f"boot {name}" in steps
@@ -287,7 +294,7 @@ def _protect_and_drill(page: Page, pg: dict[str, Any], names: list[str],
         page.go(f"/project/protection_groups/{pg_id}/")
         text = page.page.inner_text("body")
         assert "does not answer" in text or "UNREACHABLE" in text, text
-        assert page.page.locator(f"a[href$='/{pg_id}/sync_force/']").count() >= 1
+        assert page.page.locator("#pg_sync_force").count() == 1
         page.shot("peer-down")
     finally:
         protector_site.up(site_b)

@@ -264,6 +264,17 @@ class ProgressTests(test.TestCase):
                          body["left_behind"])
         self.assertEqual("array copies", body["leftovers"][0]["name"])
         self.assertIn("left behind", body["error_message"])
+        self.assertIn("pgroup-web.41 (taken", body["recovery_point"])
+        # The point is known only once the operation picked it: the poll brings it.
+        self.mock_operation_steps.return_value = data.steps(data.PARTIAL_FAILOVER,
+                                                            recovery_point=None)
+        body = json.loads(self.client.get(url("progress", data.OP_B_ID)).content)
+        self.assertEqual("-", body["recovery_point"])
+        self.mock_operation_steps.return_value = data.steps(
+            data.PARTIAL_FAILOVER, recovery_point=data.PARTIAL_FAILOVER["result"]
+            ["recovery_point"])
+        body = json.loads(self.client.get(url("progress", data.OP_B_ID)).content)
+        self.assertIn("pgroup-web.42 (taken", body["recovery_point"])
 
     @test.create_mocks({protector: ("operation_steps",)})
     def test_api_failure_is_an_error_json(self):

@@ -200,6 +200,14 @@ def recovery_point(data: dict[str, Any]) -> dict[str, str] | None:
             "age": duration(age) if age is not None else "-"}
 
 
+def recovery_point_text(data: dict[str, Any]) -> str:
+    point = recovery_point(data)
+    if point is None:
+        return "-"
+    return str(_("%(name)s (taken %(created)s; %(age)s old when the operation began)")
+               % point)
+
+
 def progress(data: dict[str, Any]) -> dict[str, Any]:
     """What the detail page shows and operation_progress.js updates in place."""
     op = data.get("operation") or {}
@@ -209,7 +217,8 @@ def progress(data: dict[str, Any]) -> dict[str, Any]:
         "progress": progress_percent(op), "current_step": op.get("current_step") or "",
         "error_message": op.get("error_message") or "", "final": is_final(op),
         "started": when(op.get("started_at")), "completed": when(op.get("completed_at")),
-        "rto": rto(op), "timeline": timeline(data), "members": data.get("members") or [],
+        "rto": rto(op), "recovery_point": recovery_point_text(data),
+        "timeline": timeline(data), "members": data.get("members") or [],
         "left_behind": entries(result.get("left_behind"), member_names(data)),
         "leftovers": entries(result.get("leftovers")),
     }

@@ -94,6 +94,9 @@
       if (data.started !== undefined) { $("#op-started").text(data.started); }
       if (data.completed !== undefined) { $("#op-completed").text(data.completed); }
       if (data.rto !== undefined) { $("#op-rto").text(data.rto); }
+      if (data.recovery_point !== undefined) {
+        $("#op-recovery-point").text(data.recovery_point);
+      }
       renderSteps(data.timeline);
       renderList("#op-left-behind", data.left_behind);
       renderList("#op-leftovers", data.leftovers);

@@ -304,6 +304,8 @@ def _protect_and_drill(page: Page, pg: dict[str, Any], names: list[str],
 
 def test_admin_validates_and_registers_sites(horizon: str, chromium: Any,
                                              registered_sites: dict[str, Any],
+                                             mapping: None,
+                                             tenants: dict[str, drill.Tenant],
                                              openstack: Openstack) -> None:
     site_a = config.SITES["a"]
     page = Page(chromium, horizon, "admin")
@@ -349,7 +351,16 @@ def test_admin_validates_and_registers_sites(horizon: str, chromium: Any,
             "document.querySelector('.alert-success') !== null")
         page.go("/admin/dr_admin_sites/")
         assert "lab-gone" not in page.page.inner_text("#dr_admin_sites")
+        # The demo tenant's mapping, made once on site-a, is mirrored on site-b:
+        # the admin signs in there and the table says so.
+        page.go("/project/dr_sites/")
+        form = page.modal("#dr_sites__row_site-b__action_sign_in")
+        form.locator("#id_password").fill(config.SITES["b"].admin_password)
+        page.submit(form)
         page.go("/admin/dr_tenant_mappings/")
+        demo_a = tenants["site-a"].conn.current_project_id
+        row = page.page.locator("#dr_tenant_mappings tbody tr", has_text=demo_a)
+        assert "Yes" in row.inner_text(), row.inner_text()
         page.shot("tenant-mappings")
     finally:
         page.close()

@@ -122,7 +122,7 @@ def _django_admin(*args: str, what: str) -> None:
 
 
 def up(log=print) -> str:
-    """Install the plugin, build the static files, start Horizon; its URL."""
+    """Install the plugin, build the static files, (re)start Horizon; its URL."""
     site: Site = _site()
     install_plugin()
     settings = write_settings()
@@ -131,9 +131,11 @@ def up(log=print) -> str:
     _django_admin("compress", "--force", what="compress (offline)")
     log("horizon: static files collected and compressed")
     out = _state() / "log" / "horizon.out"
+    # A fresh process: the server caches templates and never reloads code.
+    procs.stop(site, "horizon")
     procs.start(site, "horizon", [sys.executable, "-m", "django", "runserver", "--insecure",
                                   "--noreload", f"{site.ip}:{PORT}"],
-                out, env=_env(), configs=[settings])
+                out, env=_env())
     procs.wait_http(f"{url()}/auth/login/", site, "horizon", out, timeout=90)
     log(f"horizon: {url()} (log {out})")
     return url()

@@ -130,6 +130,10 @@ def delete_pg(cli: Openstack, pg_name: str, timeout: float = 180) -> None:
     shown = cli("site-a", "protector", "protection-group", "show", pg_name, check=False)
     if shown.returncode != 0:
         return
+    pg = cli("site-a", "protector", "protection-group", "show", pg_name, "-f", "json")
+    if pg["status"] == "test_failed_over":  # a drill that stopped half-way
+        cli("site-a", "protector", "protection-group", "test-cleanup", pg_name, "--wait",
+            "--timeout", "600")
     members = [m["id"] for m in cli("site-a", "protector", "member", "list", pg_name,
                                     "-f", "json")]
     if members:

@@ -208,6 +208,7 @@ def test_tenant_drill_in_the_browser(horizon: str, chromium: Any, mapping: None,
         form.locator("#id_network_mapping").fill(f"{NETWORK}={NETWORK}")
         page.submit(form)
         page.page.wait_for_selector(f"#protection_groups a:text-is('{pg_name}')")
+        page.shot("protection-group-created")
         pg = tenant_openstack("site-a", "protector", "protection-group", "show", pg_name,
                               "-f", "json")
         try:
@@ -249,6 +250,12 @@ def _protect_and_drill(page: Page, pg: dict[str, Any], names: list[str],
     form = page.modal(page.row_action("protection_groups", pg_id, "test_failover"))
     form.locator("label[for='id_network_choice_0']").click()  # the themed radio's label
     assert form.locator("#id_network_choice_0").is_checked()
+    # The picker lists the array's points (asked of site-b's mock array now):
+    # take one explicitly; the operation must use that one.
+    points = form.locator("#id_recovery_point option")
+    assert points.count() >= 2, points.all_inner_texts()
+    chosen = points.nth(1).get_attribute("value")
+    form.locator("#id_recovery_point").select_option(chosen)
     page.shot("test-failover-form")
     page.submit(form)
     page.page.wait_for_url(re.compile(r".*/project/dr_operations/[^/]+/.*"))
@@ -258,7 +265,7 @@ def _protect_and_drill(page: Page, pg: dict[str, Any], names: list[str],
     assert len(set(seen["progress"])) >= 2 and seen["progress"][-1] == "100", seen
     assert seen["rows"] >= 3 * len(names), seen  # copy, manage, boot per VM
     # Learned by polling too: the recovery point the operation picked.
-    assert "mock-array" in page.page.inner_text("#op-recovery-point")
+    assert chosen in page.page.inner_text("#op-recovery-point")
     steps = page.page.locator("#op-steps").inner_text()
     for name in names:
         assert f"boot {name}" in steps

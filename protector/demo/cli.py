@@ -50,8 +50,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "its Keystones, clouds and protector services, mock storage")
     parser.add_argument("--dashboard", action="store_true",
                         help="With --lab: start Horizon with protector_dashboard on the lab "
-                             "(http://127.0.0.1:8080), seed two servers for the demo "
-                             "tenant and wait for Ctrl-C, to run the drill by hand in a "
+                             "(http://127.0.0.1:8080), seed --vms servers (at most 3) for "
+                             "the demo tenant and wait for Ctrl-C, to run the drill by hand in a "
                              "browser (docs/dashboard.md)")
     args = parser.parse_args(argv)
     if args.dashboard and not args.lab:
@@ -200,7 +200,8 @@ def _main_dashboard(args: argparse.Namespace, console: Console) -> int:
     infra = lab_mod.LabInfra()
     sites = {name: lab_mod.LabSite(name) for name in HOSTS}
     owner = {n: lab_mod.client(n, tenant=True) for n in HOSTS}
-    d = drill_mod.Drill(console, sites, infra, min(args.vms, 3), "",
+    d = drill_mod.Drill(console, sites, infra, min(args.vms, 3),
+                        tempfile.mkdtemp(prefix="protector-demo-dashboard-"),
                         admin={n: lab_mod.client(n, tenant=False) for n in HOSTS},
                         owner=owner, projects=infra.projects, pg=f"{infra.mark}-pg")
     console.rule("[bold]protector dashboard on the lab")

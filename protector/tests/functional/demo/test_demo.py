@@ -105,3 +105,18 @@ def test_lab_option_needs_the_lab(tmp_path):
     assert "the lab is not up (no " in out and "clouds.yaml" in out
     assert "protector-lab up" in out
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_dashboard_option_needs_the_lab(tmp_path):
+    """``--dashboard`` logs in through Keystone: without ``--lab`` it is refused,
+    and with no lab up it says how to start one, before starting anything."""
+    env = {**os.environ, "PROTECTOR_LAB_DIR": str(tmp_path / "no-lab")}
+    demo = os.path.join(BIN, "protector-demo")
+    proc = subprocess.run([demo, "--dashboard"], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert proc.returncode == 2 and "--dashboard needs --lab" in proc.stderr
+    proc = subprocess.run([demo, "--lab", "--dashboard"], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "protector-lab up" in " ".join(proc.stdout.split())
+    assert "Traceback" not in proc.stdout + proc.stderr

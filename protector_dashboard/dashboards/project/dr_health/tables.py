@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from horizon import tables
 from openstack_dashboard import policy
 
+from protector_dashboard import common
 from protector_dashboard.dashboards.project.dr_health import utils
-from protector_dashboard.dashboards.project.dr_operations import utils as op_utils
 
 SHOW_RULE = (("protector", "protector:protection_groups:show"),)
 YES_NO = {True: _("yes"), False: _("no"), None: _("unknown")}
@@ -42,8 +42,8 @@ def lag_vs_rpo(entry: Entry) -> str:
     if lag is None:
         return str(_("no recovery point yet")) if rpo else "-"
     if not rpo:
-        return op_utils.duration(lag)
-    return f"{op_utils.duration(lag)} / {rpo} min ({round(100 * lag / (rpo * 60))}%)"
+        return common.duration(lag)
+    return f"{common.duration(lag)} / {rpo} min ({round(100 * lag / (rpo * 60))}%)"
 
 
 def blockers(entry: Entry) -> str:
@@ -62,7 +62,7 @@ class HealthTable(tables.DataTable):
     name = tables.WrappingColumn("name", verbose_name=_("Protection group"), link=pg_link)
     status = tables.Column("status", verbose_name=_("Status"))
     sync_status = tables.Column("sync_status", verbose_name=_("Metadata sync"))
-    last_point = tables.Column(lambda e: op_utils.when(e.get("last_replication_at")),
+    last_point = tables.Column(lambda e: common.when(e.get("last_replication_at")),
                                verbose_name=_("Last recovery point"))
     lag = tables.Column(lag_vs_rpo, verbose_name=_("Lag / RPO"))
     rpo_compliant = tables.Column(lambda e: YES_NO.get(e.get("rpo_compliant"), "-"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from horizon import exceptions, tables
 from openstack_dashboard import policy
 
+from protector_dashboard import common
 from protector_dashboard.api import protector
 from protector_dashboard.dashboards.project.dr_operations import utils
 
@@ -71,7 +72,7 @@ class OperationsTable(tables.DataTable):
     progress = tables.Column(progress_text, verbose_name=_("Progress"))
     current_step = tables.Column("current_step", verbose_name=_("Current step"),
                                  empty_value="-")
-    started = tables.Column(lambda op: utils.when(op.get("started_at")),
+    started = tables.Column(lambda op: common.when(op.get("started_at")),
                             verbose_name=_("Started"))
     rto = tables.Column(utils.rto, verbose_name=_("RTO"))
     site = tables.Column("site", verbose_name=_("Site"))

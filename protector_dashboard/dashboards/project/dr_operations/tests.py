@@ -6,6 +6,7 @@ from unittest import mock
 from django.test.utils import override_settings
 from django.urls import reverse
 
+from protector_dashboard import common
 from protector_dashboard.api import peers, protector
 from protector_dashboard.dashboards.project.dr_operations import utils
 from protector_dashboard.dashboards.project.dr_operations import views as op_views
@@ -340,4 +341,4 @@ class UtilsTests(test.TestCase):
         self.assertEqual("test_failover", utils.type_label(data.OPERATION))
         self.assertEqual(250.0, utils.rto_seconds(data.PARTIAL_FAILOVER))
         self.assertIsNone(utils.rto_seconds(data.OPERATION))
-        self.assertEqual(("42 s", "2 h 5 min"), (utils.duration(42), utils.duration(7500)))
+        self.assertEqual(("42 s", "2 h 5 min"), (common.duration(42), common.duration(7500)))

@@ -2,15 +2,15 @@
 the RTO, the live-progress payload, and tolerant renderings of the
 ``result.left_behind`` / ``result.leftovers`` maps."""
 
-import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
+from protector_dashboard import common
 from protector_dashboard.api import peers, protector
+from protector_dashboard.common import duration, parse_time, when
 
 FINAL = ("completed", "failed", "rolled_back")
 # A peer site's operation has the row id "<operation id>@<site>", so the
@@ -36,47 +36,8 @@ def local_site_name(request: Any) -> str:
     return name or str(_("this site"))
 
 
-class Operation(dict):
-    """An operation record plus what the table shows (``pg_name``, ``site``);
-    a dict underneath, so ``op.id`` and ``op["id"]`` both work."""
-
-    def __getattr__(self, key: str) -> Any:
-        try:
-            return self[key]
-        except KeyError as exc:
-            raise AttributeError(key) from exc
-
-
-def parse_time(value: Any) -> datetime.datetime | None:
-    """An aware datetime from the API's ISO 8601 (naive means UTC)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
-
-
-def when(value: Any) -> str:
-    """The time in the user's time zone (Horizon activates it), '-' if none."""
-    parsed = parse_time(value)
-    if parsed is None:
-        return "-"
-    return dateformat.format(timezone.localtime(parsed), "Y-m-d H:i:s T")
-
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    seconds = max(0, int(round(seconds)))
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60} s"
-    if seconds < 86400:
-        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
-    return f"{seconds // 86400} d {seconds % 86400 // 3600} h"
+class Operation(common.Record):
+    """An operation record plus what the table shows (``pg_name``, ``site``)."""
 
 
 def rto_seconds(op: dict[str, Any]) -> float | None:

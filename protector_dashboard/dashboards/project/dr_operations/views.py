@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from horizon import exceptions, messages, tables, views
 from openstack_dashboard import policy
 
+from protector_dashboard import common
 from protector_dashboard.api import peers, protector
 from protector_dashboard.dashboards.project.dr_operations import tables as op_tables
 from protector_dashboard.dashboards.project.dr_operations import utils
@@ -45,7 +46,7 @@ def _reason(exc: Exception) -> str:
 
 
 def _newest(op: dict[str, Any]) -> datetime.datetime:
-    return (utils.parse_time(op.get("started_at")) or utils.parse_time(op.get("created_at"))
+    return (common.parse_time(op.get("started_at")) or common.parse_time(op.get("created_at"))
             or _EPOCH)
 
 

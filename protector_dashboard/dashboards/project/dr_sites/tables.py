@@ -1,13 +1,13 @@
 """The sites a tenant signs in to: protector's sites merged with the
 Keystones this dashboard is configured with (PROTECTOR_SITES)."""
 
-import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from horizon import tables
 
+from protector_dashboard import common
 from protector_dashboard.api import peers
 
 
@@ -59,16 +59,6 @@ def keystone_url(site: Site) -> str:
     return site.auth_url or str(_("not configured in PROTECTOR_SITES"))
 
 
-def _when(iso: str | None) -> str:
-    try:
-        moment = datetime.datetime.fromisoformat(iso or "")
-    except ValueError:
-        return iso or "-"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.UTC)
-    return f"{moment:%Y-%m-%d %H:%M} UTC"
-
-
 def sign_in_state(site: Site) -> str:
     if site.local:
         return str(_("this site (the dashboard's login)"))
@@ -77,7 +67,7 @@ def sign_in_state(site: Site) -> str:
         return "-"
     return str(_("as %(user)s / %(project)s, until %(expires)s")
                % {"user": entry.get("username"), "project": entry.get("project_name"),
-                  "expires": _when(entry.get("expires"))})
+                  "expires": common.when(entry.get("expires"), seconds=False)})
 
 
 def this_site(site: Site) -> str:

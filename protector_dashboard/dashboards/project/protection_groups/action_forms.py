@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions, forms, messages
 
+from protector_dashboard import common
 from protector_dashboard.api import peers, protector
 from protector_dashboard.dashboards.project.protection_groups import forms as pg_forms
 from protector_dashboard.dashboards.project.protection_groups import utils
@@ -35,7 +36,7 @@ def recovery_point_field(request: Any, pg_id: str, site: str | None) -> forms.Ch
         for point in found.get("recovery_points") or []:
             state = (_("complete") if point.get("complete") else
                      _("in progress %s %%") % (point.get("progress") or 0))
-            old = str(_("%s old")) % utils.age(point.get("age_seconds"))
+            old = str(_("%s old")) % common.age(point.get("age_seconds"))
             choices.append((point["name"], f"{point['name']} ({old}, {state})"))
         field.help_text = escape(str(_("Snapshots on the array of %s, newest first."))
                                  % found.get("site", "?"))

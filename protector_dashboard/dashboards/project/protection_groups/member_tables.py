@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from horizon import exceptions, tables
 
+from protector_dashboard import common
 from protector_dashboard.api import protector
 from protector_dashboard.dashboards.project.protection_groups import utils
 
@@ -133,9 +134,9 @@ class OperationsTable(tables.DataTable):
                              verbose_name=_("Progress"))
     source = tables.Column("source_site", verbose_name=_("From"), empty_value="-")
     target = tables.Column("target_site", verbose_name=_("To"), empty_value="-")
-    started = tables.Column("started_at", verbose_name=_("Started"), filters=(utils.when,))
+    started = tables.Column("started_at", verbose_name=_("Started"), filters=(common.when,))
     completed = tables.Column("completed_at", verbose_name=_("Ended"),
-                              filters=(utils.when,))
+                              filters=(common.when,))
     error = tables.WrappingColumn("error_message", verbose_name=_("Error"),
                                   empty_value="-")
 

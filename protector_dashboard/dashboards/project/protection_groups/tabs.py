@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions, tabs
 
+from protector_dashboard import common
 from protector_dashboard.api import protector
 from protector_dashboard.dashboards.project.protection_groups import member_tables, utils
 from protector_dashboard.dashboards.project.protection_groups import tables as pg_tables
@@ -41,9 +42,9 @@ class OverviewTab(tabs.Tab):
             "network_mapping": sorted((pg.get("network_mapping") or {}).items()),
             "flavor_mapping": sorted((pg.get("flavor_mapping") or {}).items()),
             "recovery_point_age": utils.recovery_point_age(pg),
-            "dates": {key: utils.when(pg.get(key)) for key in (
+            "dates": {key: common.when(pg.get(key)) for key in (
                 "last_replication_at", "created_at", "updated_at")},
-            "last_sync": utils.when((sync or {}).get("last_sync_at") or pg.get("last_sync_at")),
+            "last_sync": common.when((sync or {}).get("last_sync_at") or pg.get("last_sync_at")),
         }
 
 
@@ -83,7 +84,7 @@ class PolicyTab(tabs.Tab):
         if policy:
             # Tokens are write-only: whatever the API answers, none is shown.
             context["policy"] = {k: v for k, v in policy.items() if "token" not in k}
-            context["policy"]["updated"] = utils.when(policy.get("updated_at")
+            context["policy"]["updated"] = common.when(policy.get("updated_at")
                                                       or policy.get("created_at"))
         if utils.allows(pg, "policy") and utils.permitted(request,
                                                           "protector:policies:create"):

@@ -1,6 +1,5 @@
 """What the protection group pages derive from the API's records."""
 
-import datetime
 from collections.abc import Iterable
 from concurrent import futures
 from typing import Any
@@ -10,19 +9,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from horizon.utils import settings as horizon_settings
 
+from protector_dashboard import common
 from protector_dashboard.api import protector
+from protector_dashboard.common import age
 
 
-class PG(dict):
+class PG(common.Record):
     """A protection group record with the names the templates and tables use
-    (site names for ids, member count, health); a dict underneath, so
-    ``pg.id`` and ``pg["id"]`` both work."""
-
-    def __getattr__(self, key: str) -> Any:
-        try:
-            return self[key]
-        except KeyError as exc:
-            raise AttributeError(key) from exc
+    (site names for ids, member count, health)."""
 
 
 # Any API record (member, operation) the tables show: same attribute access.
@@ -142,30 +136,6 @@ def operation_url(operation_id: str, site: str | None = None) -> str | None:
     except NoReverseMatch:
         return None
     return f"{url}?{urlencode({'site': site})}" if site else url
-
-
-def age(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    seconds = int(seconds)
-    if seconds < 120:
-        return f"{seconds} s"
-    if seconds < 7200:
-        return f"{seconds // 60} min"
-    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
-
-
-def when(iso: str | None) -> str:
-    """'2026-12-07 01:10:00 UTC' of the API's ISO time; '-' for none."""
-    if not iso:
-        return "-"
-    try:
-        parsed = datetime.datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
-    except ValueError:
-        return str(iso)
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(datetime.UTC)
-    return parsed.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def recovery_point_age(pg: PG) -> str:

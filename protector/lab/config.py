@@ -19,7 +19,7 @@ PINS = {
     "keystone": "keystone==29.1.0",
     "placement": "openstack-placement==15.0.0",
     "glance": "glance==32.0.0",
-    "cinder": "cinder==28.0.0",
+    "cinder": "cinder[pure]==28.0.0",
     "neutron": "neutron==28.0.2",
     "nova": "nova==33.0.2",
 }

@@ -13,6 +13,7 @@ signs their certificates. SIGTERM or SIGINT stops them cleanly.
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import threading
@@ -68,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
     names = [name for name, _, _ in args.array]
     if len(set(names)) != len(names):
         print("error: array names must be unique", file=sys.stderr)

@@ -25,7 +25,7 @@ import webob
 
 from protector.storage.simulator.errors import SimError
 from protector.storage.simulator.http.query import Query, apply_filter, apply_sort, paginate
-from protector.storage.simulator.http.routes import RESOURCES, ROUTES, operation_name
+from protector.storage.simulator.http.routes import LIST_BODY, RESOURCES, ROUTES, operation_name
 from protector.storage.simulator.state.array import Array
 from protector.storage.simulator.state.fabric import Fabric
 
@@ -71,6 +71,11 @@ class ArrayApp:
         request_id = req.headers.get("X-Request-ID")
         if request_id:
             resp.headers["X-Request-ID"] = request_id
+        if resp.status_code >= 400:
+            # What a client was refused, for whoever reads the simulator's log
+            # (a contract test looks for calls the simulator does not serve).
+            LOG.info("%s: %s %s -> %s %s", self.array_name, req.method, req.path_qs,
+                     resp.status_code, resp.text[:300])
         return resp(environ, start_response)
 
     def handle(self, req: webob.Request) -> webob.Response:
@@ -127,8 +132,10 @@ class ArrayApp:
                 body = json.loads(req.body)
             except ValueError:
                 return _errors(400, "The request body is not valid JSON.")
+            if isinstance(body, list):
+                body = {LIST_BODY: body}
             if not isinstance(body, dict):
-                return _errors(400, "The request body must be a JSON object.")
+                return _errors(400, "The request body must be a JSON object or list.")
         if "ids" in query or any(k.endswith("_ids") for k in query.keys()):
             return _errors(400, "The simulator addresses objects by name only.")
         with self.fabric.lock:

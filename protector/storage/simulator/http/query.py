@@ -191,6 +191,11 @@ class _Parser:
             node = self._or()
             self._take("paren", ")")
             return node
+        nxt = self.toks[self.i + 1] if self.i + 1 < len(self.toks) else None
+        if (tok.kind == "word" and tok.value.lower() == "not" and nxt is not None
+                and nxt.kind == "word"):
+            self._take()  # ``not is_local``: negation of a bare field
+            return ("not", self._atom())
         if tok.kind == "word" and tok.value.lower() in ("not", "contains"):
             word = self._take().value.lower()
             self._take("paren", "(")
@@ -204,6 +209,10 @@ class _Parser:
             self._take("paren", ")")
             return node
         field_name = self._take("word").value
+        after = self._peek()
+        if after is None or after.kind != "op":
+            # A bare field (``iqns='x' and is_local``) is true when truthy.
+            return ("truthy", field_name)
         op = self._take("op").value
         lit = self._peek()
         if lit is None or lit.kind not in ("str", "word"):
@@ -221,6 +230,8 @@ def _eval(node: Any, item: dict) -> bool:
         return _eval(node[1], item) and _eval(node[2], item)
     if kind == "not":
         return not _eval(node[1], item)
+    if kind == "truthy":
+        return any(bool(v) for v in lookup(item, node[1]))
     if kind == "contains":
         return any(isinstance(v, str) and node[2] in v for v in lookup(item, node[1]))
     _, field_name, op, literal, quoted = node

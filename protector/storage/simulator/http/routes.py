@@ -17,6 +17,8 @@ from protector.storage.simulator.http.query import Query
 from protector.storage.simulator.state.array import Array
 
 Body = dict[str, Any]
+# A JSON list body (only tags/batch sends one) arrives as {LIST_BODY: [...]}.
+LIST_BODY = "__list__"
 Handler = Callable[[Array, Query, Body], list[dict]]
 
 
@@ -61,6 +63,13 @@ def _post_protection_group_snapshots(a: Array, q: Query, b: Body) -> list[dict]:
     )
 
 
+def _put_volumes_tags_batch(a: Array, q: Query, b: Body) -> list[dict]:
+    tags = b.get(LIST_BODY)
+    if not isinstance(tags, list):
+        raise bad_request("The body must be a list of tags.")
+    return a.put_volumes_tags_batch(resource_names=q.list("resource_names"), tags=tags)
+
+
 ROUTES: dict[tuple[str, str], Handler] = {
     # -- arrays and connections --------------------------------------------
     ("GET", "arrays"): lambda a, q, b: a.get_arrays(),
@@ -77,6 +86,41 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ),
     ("DELETE", "array-connections"): lambda a, q, b: a.delete_array_connections(
         names=q.list("names")
+    ),
+    ("GET", "arrays/space"): lambda a, q, b: a.get_arrays_space(),
+    ("GET", "arrays/performance"): lambda a, q, b: a.get_arrays_performance(),
+    ("GET", "controllers"): lambda a, q, b: a.get_controllers(),
+    ("GET", "ports"): lambda a, q, b: a.get_ports(names=q.list("names")),
+    ("GET", "network-interfaces"): lambda a, q, b: a.get_network_interfaces(),
+    # -- hosts and connections (attach for Nova) ----------------------------
+    ("GET", "hosts"): lambda a, q, b: a.get_hosts(names=q.list("names")),
+    ("POST", "hosts"): lambda a, q, b: a.post_hosts(names=q.list("names"), body=b),
+    ("PATCH", "hosts"): lambda a, q, b: a.patch_hosts(names=q.list("names"), body=b),
+    ("DELETE", "hosts"): lambda a, q, b: a.delete_hosts(names=q.list("names")),
+    ("GET", "connections"): lambda a, q, b: a.get_connections(
+        host_names=q.list("host_names"), volume_names=q.list("volume_names")
+    ),
+    ("POST", "connections"): lambda a, q, b: a.post_connections(
+        host_names=q.list("host_names"), volume_names=q.list("volume_names"),
+        lun=b.get("lun"),
+    ),
+    ("DELETE", "connections"): lambda a, q, b: a.delete_connections(
+        host_names=q.list("host_names"), volume_names=q.list("volume_names")
+    ),
+    # -- SafeMode and tags ------------------------------------------------------
+    ("GET", "container-default-protections"): lambda a, q, b: (
+        a.get_container_default_protections(names=q.list("names"))
+    ),
+    ("PATCH", "container-default-protections"): lambda a, q, b: (
+        a.patch_container_default_protections(names=q.list("names"), body=b)
+    ),
+    ("PUT", "volumes/tags/batch"): _put_volumes_tags_batch,
+    ("GET", "volumes/tags"): lambda a, q, b: a.get_volumes_tags(
+        resource_names=q.list("resource_names"), namespaces=q.list("namespaces")
+    ),
+    ("DELETE", "volumes/tags"): lambda a, q, b: a.delete_volumes_tags(
+        resource_names=q.list("resource_names"), namespaces=q.list("namespaces"),
+        keys=q.list("keys"),
     ),
     # -- volumes --------------------------------------------------------------
     ("GET", "volumes"): lambda a, q, b: a.get_volumes(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from protector.storage.simulator.errors import does_not_exist, pending_eradication
 from protector.storage.simulator.names import glob_match, split_pod
@@ -61,6 +61,11 @@ class ArrayCore:
         # Pods this array is a member of; a stretched pod is shared.
         self.pods: dict[str, Pod] = {}
         self.snap_seq = 0
+        # Attachments (state/hosts.py) and Cinder's volume tags (state/inventory.py).
+        self.hosts: dict[str, Any] = {}
+        self.connections: list[Any] = []
+        self.tags: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+        self.default_protections: dict[str, list[str]] = {}
 
     # -- time -------------------------------------------------------------
     @property

@@ -66,7 +66,7 @@ def volume(array: ArrayCore, vol: Volume) -> dict[str, Any]:
         "serial": vol.serial,
         "created": vol.created,
         "provisioned": vol.provisioned,
-        "connection_count": 0,
+        "connection_count": sum(1 for c in array.connections if c.volume_id == vol.id),
         "subtype": "regular",
         "host_encryption_key_status": "none",
         "promotion_status": "promoted",

@@ -164,6 +164,10 @@ class VolumeOps(ArrayCore):
     def _destroy_volume(self, vol: Volume) -> None:
         if vol.destroyed_at is not None:
             return
+        if any(c.volume_id == vol.id for c in self.connections):
+            # Strict on purpose: a client must disconnect hosts first (Cinder does).
+            raise SimError("Volume has host connections. Disconnect the hosts first.",
+                           vol.name)
         vol.destroyed_at = self.now
         # Purity destroys a volume's own snapshots along with it.
         for snap in self._direct_snaps(vol):

@@ -89,6 +89,18 @@ def tiny_qcow2(path: Path, virtual_size: int = 64 * 1024 * 1024) -> Path:
     return path
 
 
+# Cinder generic groups with consistent snapshots, which protector keeps a
+# PG's volumes in on each site (Cinder's Pure driver makes them pgroups).
+GROUP_TYPE = "protector-consistent"
+
+
+def group_type(conn: openstack.connection.Connection) -> None:
+    specs = {"consistent_group_snapshot_enabled": "<is> True"}
+    if conn.block_storage.find_group_type(GROUP_TYPE) is None:
+        conn.block_storage.create_group_type(name=GROUP_TYPE, group_specs=specs,
+                                             description="protector's consistency groups")
+
+
 def image(conn: openstack.connection.Connection) -> None:
     if any(img.status == "active" for img in conn.image.images(name=IMAGE)):
         return
@@ -120,6 +132,8 @@ def resources(site: Site) -> dict[str, Any]:
     try:
         backend = cinder_backend(conn)
         volume_types(conn, backend)
+        if config.storage_mode() == "pure":
+            group_type(conn)
         image(conn)
         flavors(conn)
         demo = conn.identity.find_project(config.DEMO_PROJECT, domain_id="default")

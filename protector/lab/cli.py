@@ -22,6 +22,10 @@ def _parser() -> argparse.ArgumentParser:
     p_up.add_argument("--sites", metavar="LIST", default="a,b", help="a, b or a,b (default)")
     p_up.add_argument("--restart", metavar="LIST", default="",
                       help="services to restart, e.g. 'protector' after changing its code")
+    p_up.add_argument("--storage", choices=config.STORAGE_MODES, default=None,
+                      help="pure: Cinder's upstream Pure driver and protector's pure driver "
+                           "on two simulated FlashArrays; mock: the spec's mock storage "
+                           "mode. Default: the running lab's mode, else pure")
     sub.add_parser("install", help="only install the lab's OpenStack venv (what up "
                                    "would install first); starts nothing")
     p_down = sub.add_parser("down", help="stop what up started")
@@ -48,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
                 if unknown:
                     raise SystemExit(f"protector-lab: unknown service(s) {sorted(unknown)}")
                 lab.up(config.select_services(args.services), config.select_sites(args.sites),
-                       restart=restart)
+                       restart=restart, storage=args.storage)
         elif args.command == "install":
             with lab.lock():
                 seconds = install.ensure(config.select_services("all"))

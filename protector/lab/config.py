@@ -66,8 +66,16 @@ DEMO_PROJECT = "demo"
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-pw"
 ROLES = ("member", "_member_", "reader", "admin", "service")
-# The backend section of cinder.conf: hosts show as cinder-<site>@lab-fake.
-CINDER_BACKEND = "lab-fake"
+# The backend section of cinder.conf: hosts show as cinder-<site>@lab-fake
+# (mock storage) or cinder-<site>@pure (Cinder's Pure driver on the simulator).
+CINDER_BACKENDS = {"mock": "lab-fake", "pure": "pure"}
+STORAGE_MODES = ("pure", "mock")
+# The simulated FlashArrays (--storage pure): one per site, on the site's
+# address, served by one protector-flasharray-sim process (replication
+# between them is in process).
+ARRAY_PORT = 8443
+ARRAY_CONTROL_PORT = 8449  # the simulator's fault-injection endpoint, on 127.0.0.1
+ARRAY_API_TOKEN = "pure-lab-api-token"
 
 
 @dataclass(frozen=True)
@@ -116,8 +124,25 @@ class Site:
     def run_dir(self) -> Path:
         return self.dir / "run"
 
+    @property
+    def array_name(self) -> str:
+        return f"array-{self.name}"
+
+    @property
+    def array_target(self) -> str:
+        """What Cinder's san_ip and flasharray.Client(target=) take."""
+        return f"{self.ip}:{ARRAY_PORT}"
+
+    @property
+    def array_url(self) -> str:
+        """What a protector replication policy's --primary-fa-url takes."""
+        return f"https://{self.array_target}"
+
 
 SITES = {"a": Site("a", "127.0.0.1"), "b": Site("b", "127.0.0.2")}
+# Not a site: where the array simulator's pid file, log and certificates live
+# (procs manages it like a site's process; `down` of both sites stops it).
+ARRAYS = Site("arrays", "127.0.0.1")
 
 
 def service_password(service: str) -> str:
@@ -144,8 +169,29 @@ def clouds_yaml() -> Path:
 
 
 def mock_storage_dir() -> Path:
-    """Both sites' [storage] mock_storage_dir (the lab runs mock storage)."""
+    """Both sites' [storage] mock_storage_dir (--storage mock)."""
     return lab_dir() / "mock_storage"
+
+
+def storage_mode_file() -> Path:
+    return lab_dir() / "storage-mode"
+
+
+def storage_mode() -> str:
+    """The mode the lab was brought up with (`up --storage`), else "pure"."""
+    try:
+        mode = storage_mode_file().read_text().strip()
+    except OSError:
+        return STORAGE_MODES[0]
+    return mode if mode in STORAGE_MODES else STORAGE_MODES[0]
+
+
+def cinder_backend() -> str:
+    return CINDER_BACKENDS[storage_mode()]
+
+
+def array_ca_file() -> Path:
+    return ARRAYS.dir / "certs" / "ca.pem"
 
 
 def tenant_clouds_yaml() -> Path:

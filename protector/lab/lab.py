@@ -8,7 +8,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 
-from protector.lab import config, infra, install, keystone, procs
+from protector.lab import arrays, config, infra, install, keystone, procs
 from protector.lab.config import Site
 
 # Process names per service in start order; `down` stops them in reverse.
@@ -46,16 +46,39 @@ def _stamp(log: Log, started: float, what: str) -> None:
     log(f"  [{time.monotonic() - started:6.1f}s] {what}")
 
 
+def _storage(storage: str | None) -> str:
+    """The storage mode to run: the one asked for, else the lab's. A lab that
+    runs keeps its mode: its volumes live on those arrays."""
+    current = config.storage_mode()
+    if storage is None or storage == current:
+        return current
+    if config.storage_mode_file().exists() and any(
+            procs.all_running(site) for site in (*config.SITES.values(), config.ARRAYS)):
+        raise procs.LabError(f"the lab runs with --storage {current}; to switch to "
+                             f"{storage} run `protector-lab down --wipe` first")
+    return storage
+
+
 def up(services: list[str], sites: list[Site], quiet: bool = False,
-       restart: list[str] | None = None) -> dict[str, float]:
+       restart: list[str] | None = None, storage: str | None = None) -> dict[str, float]:
     """Install what is missing, then bring the sites up one after the other
     (two cores: a parallel cold start only makes both slower). Idempotent;
-    ``restart`` names services to stop first (say, protector after a code change)."""
+    ``restart`` names services to stop first (say, protector after a code change);
+    ``storage`` is "pure" (Cinder's Pure driver on simulated arrays) or "mock"."""
     log: Log = _quiet if quiet else print
     started = time.monotonic()
     infra.check()
     timings = {"install": install.ensure(services, log)}
     full = services != ["keystone"]
+    mode = _storage(storage)
+    if full:
+        config.storage_mode_file().parent.mkdir(parents=True, exist_ok=True)
+        config.storage_mode_file().write_text(mode + "\n")
+        log(f"storage: {mode}")
+        if mode == "pure":
+            t0 = time.monotonic()
+            arrays.up()
+            _stamp(log, t0, f"{arrays.NAME}: array-a, array-b")
     for site in sites:
         t0 = time.monotonic()
         log(f"site {site.name} ({site.ip}): {', '.join(services)}")
@@ -117,7 +140,11 @@ def down(sites: list[Site], wipe: bool = False) -> None:
             shutil.rmtree(site.dir, ignore_errors=True)
             print(f"site {site.name}: dropped {len(dropped)} databases, vhost {site.vhost}, "
                   f"state in {site.dir}")
+    if len(sites) == len(config.SITES) and arrays.down():
+        print(f"{arrays.NAME}: stopped (array-a, array-b; their state is gone)")
     if wipe and len(sites) == len(config.SITES):
+        shutil.rmtree(config.ARRAYS.dir, ignore_errors=True)
+        config.storage_mode_file().unlink(missing_ok=True)
         infra.drop_db_user()
         config.clouds_yaml().unlink(missing_ok=True)
         config.tenant_clouds_yaml().unlink(missing_ok=True)
@@ -148,6 +175,11 @@ def print_status(sites: list[Site]) -> bool:
             print(f"  {run.name:18} pid {run.pid:<8} {len(run.pids):2} proc  {kib / 1024:7.0f} MiB")
         print(f"  {'site total':18} {'':24} {site_kib / 1024:7.0f} MiB (PSS)")
         total += site_kib
+    if arrays.running():
+        kib = arrays.memory_kib()
+        total += kib
+        print(f"arrays (storage {config.storage_mode()}): {arrays.NAME} pid {arrays.running()}"
+              f"  {kib / 1024:.0f} MiB")
     if anything:
         print(f"lab total: {total / 1024:.0f} MiB PSS (MariaDB and RabbitMQ not counted); "
               f"clouds.yaml: {config.clouds_yaml()}")

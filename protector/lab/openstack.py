@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from protector.lab import config, infra, ini, procs
+from protector.lab import arrays, config, infra, ini, procs
 from protector.lab.config import Site
 
 Progress = Callable[[str], object]
@@ -125,7 +125,7 @@ def cinder(site: Site) -> None:
     policy = d / "policy.yaml"
     if not policy.exists() or policy.read_text() != CINDER_POLICY:
         policy.write_text(CINDER_POLICY)
-    backend = config.CINDER_BACKEND
+    backend = config.cinder_backend()
     conf = ini.write(d / "cinder.conf", {
         "DEFAULT": {
             **_common(site, "cinder", d), "host": f"cinder-{site.name}", "my_ip": site.ip,
@@ -143,11 +143,7 @@ def cinder(site: Site) -> None:
         "database": {"connection": site.db_url("cinder")},
         "oslo_concurrency": {"lock_path": d / "lock"},
         "oslo_policy": {"policy_file": d / "policy.yaml"},
-        backend: {
-            "volume_driver": "protector_lab_cinder.LabDriver",
-            "volume_backend_name": backend,
-            "replication_device": "backend_id:secondary",
-        },
+        backend: _cinder_backend(site, backend),
         "keystone_authtoken": _authtoken(site, "cinder"),
         "nova": _client_auth(site, "cinder"),
     })
@@ -158,8 +154,29 @@ def cinder(site: Site) -> None:
     procs.start_wsgi(site, "cinder", "cinder.wsgi.api:application", config.PORTS["cinder"],
                      argv=args, configs=[conf, policy])
     for binary in ("cinder-scheduler", "cinder-volume"):
+        env = arrays.cinder_env() if config.storage_mode() == "pure" else None
         procs.start(site, binary, [config.venv_bin(binary), *args], d / "log" / f"{binary}.log",
-                    configs=[conf])
+                    env=env, configs=[conf])
+
+
+def _cinder_backend(site: Site, backend: str) -> dict[str, object]:
+    if config.storage_mode() == "mock":
+        return {"volume_driver": "protector_lab_cinder.LabDriver",
+                "volume_backend_name": backend, "replication_device": "backend_id:secondary"}
+    # Cinder's own Pure driver on this site's simulated array; the peer's array
+    # as an ActiveCluster (sync) replication device, which also sets up the
+    # async cinder-group (docs/lab.md).
+    peer = next(s for s in config.SITES.values() if s != site)
+    ca = config.array_ca_file()
+    device = ",".join(f"{k}:{v}" for k, v in {
+        "backend_id": peer.array_name, "san_ip": peer.array_target,
+        "api_token": config.ARRAY_API_TOKEN, "ssl_cert_verify": True,
+        "ssl_cert_path": ca, "type": "sync"}.items())
+    return {"volume_driver": "cinder.volume.drivers.pure.PureISCSIDriver",
+            "volume_backend_name": backend, "san_ip": site.array_target,
+            "pure_api_token": config.ARRAY_API_TOKEN, "driver_ssl_cert_verify": True,
+            "driver_ssl_cert_path": ca, "pure_eradicate_on_delete": True,
+            "replication_device": device}
 
 
 # -- neutron: OS_NEUTRON_CONFIG_DIR holds neutron.conf and plugins/ml2/ml2_conf.ini ------

@@ -23,17 +23,12 @@ def write_config(site: Site) -> Path:
         "DEFAULT": {
             "debug": False, "log_dir": d / "log", "state_path": d / "state",
             "site_name": site.cloud, "host": f"protector-{site.name}",
-            "transport_url": site.transport_url,
-            # The spec's mock storage mode: the lab has no arrays, and its
-            # fake Cinder back end has no consistency group support.
-            "use_mock_cinder": True, "use_mock_storage": True,
+            "transport_url": site.transport_url, **_storage_mode(),
         },
         # Recovery points show in the health API within seconds, and a
         # killed engine's operation is taken over quickly.
         "engine": {"replication_check_interval": 10, "sweep_interval": 5},
-        # The simulated arrays and Cinder groups in one directory for both
-        # sites: real ones are reachable from both sites' engines too.
-        "storage": {"mock_storage_dir": config.mock_storage_dir()},
+        "storage": _storage(),
         "api": {
             "bind_host": site.ip, "bind_port": config.PORTS["protector"], "workers": 1,
             "api_paste_config": config.REPO / "etc" / "protector" / "api-paste.ini",
@@ -48,6 +43,26 @@ def write_config(site: Site) -> Path:
         "service_credentials": {"default_trust_roles": "member,_member_"},
         "oslo_policy": {"policy_file": config.REPO / "etc" / "protector" / "policy.yaml"},
     })
+
+
+def _storage_mode() -> dict[str, object]:
+    if config.storage_mode() == "mock":
+        # The spec's mock storage mode: no arrays, and the fake Cinder back end
+        # has no consistency groups.
+        return {"use_mock_cinder": True, "use_mock_storage": True}
+    # The real path: Cinder's Pure back end makes real generic groups.
+    return {"use_mock_cinder": False, "use_mock_storage": False}
+
+
+def _storage() -> dict[str, object]:
+    if config.storage_mode() == "mock":
+        # The simulated arrays and Cinder groups in one directory for both
+        # sites: real ones are reachable from both sites' engines too.
+        return {"mock_storage_dir": config.mock_storage_dir()}
+    # The arrays' URLs and tokens come with each PG's replication policy;
+    # here only how to trust and poll them.
+    return {"driver": "pure", "verify_ssl": True, "ca_file": config.array_ca_file(),
+            "poll_interval": 1.0, "replicate_timeout": 300, "api_timeout": 30}
 
 
 def up(site: Site) -> None:

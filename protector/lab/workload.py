@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from protector.lab import catalog
+from protector.lab import catalog, config
 
 VOLUME_TYPE = "replicated-async"
 
@@ -25,16 +25,21 @@ def boot_servers(conn: Any, names: list[str], *, volume_type: str = VOLUME_TYPE,
     image = conn.image.find_image(catalog.IMAGE, ignore_missing=False)
     net = conn.network.find_network(catalog.NETWORK, ignore_missing=False)
     flavor = conn.compute.find_flavor("m1.tiny", ignore_missing=False)
+    # Cinder's Pure driver writes an image into a volume through os-brick (an
+    # iSCSI attach to the cinder-volume host), which the lab has no data plane
+    # for: with --storage pure boot volumes are empty and marked bootable.
+    from_image = {"image_id": image.id} if config.storage_mode() == "mock" else {}
     volumes = {name: (conn.block_storage.create_volume(size=1, name=f"{name}-boot",
-                                                       volume_type=volume_type,
-                                                       image_id=image.id),
+                                                       volume_type=volume_type, **from_image),
                       conn.block_storage.create_volume(size=1, name=f"{name}-data",
                                                        volume_type=volume_type))
                for name in names}
-    for pair in volumes.values():
-        for vol in pair:
+    for boot, data in volumes.values():
+        for vol in (boot, data):
             conn.block_storage.wait_for_status(vol, "available", failures=["error"],
                                                wait=timeout)
+        if not from_image:
+            conn.block_storage.set_volume_bootable_status(boot, True)
     servers = {name: conn.compute.create_server(
         name=name, flavor_id=flavor.id, networks=[{"uuid": net.id}],
         block_device_mapping_v2=[{

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -22,6 +23,8 @@ from typing import Any
 
 from protector.storage.simulator.clock import SystemClock
 from protector.storage.simulator.harness import DEFAULT_API_TOKEN, SimulatedFabric
+from protector.storage.simulator.http.control import ControlApp
+from protector.storage.simulator.http.server import ArrayServer
 
 
 def _array_spec(text: str) -> tuple[str, str, int]:
@@ -30,6 +33,13 @@ def _array_spec(text: str) -> tuple[str, str, int]:
     if not sep or not colon or not name or not host or not port.isdigit():
         raise argparse.ArgumentTypeError(f"expected NAME=HOST:PORT, got {text!r}")
     return name, host.strip("[]"), int(port)
+
+
+def _address(text: str) -> tuple[str, int]:
+    host, colon, port = text.rpartition(":")
+    if not colon or not port.isdigit() or not host.startswith("127."):
+        raise argparse.ArgumentTypeError(f"expected a loopback 127.x.y.z:PORT, got {text!r}")
+    return host, int(port)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=HOST:PORT",
         help="an array to serve (repeat for more; port 0 picks a free one)",
     )
-    parser.add_argument("--api-token", default=DEFAULT_API_TOKEN, help="API token of every array")
+    parser.add_argument(
+        "--api-token",
+        default=os.environ.get("PROTECTOR_SIM_API_TOKEN", DEFAULT_API_TOKEN),
+        help="API token of every array (default: $PROTECTOR_SIM_API_TOKEN, which keeps "
+        "it out of the process list, else a fixed test token)",
+    )
     parser.add_argument(
         "--transfer-seconds",
         type=float,
@@ -63,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--no-connect", action="store_true", help="do not connect the arrays to each other"
+    )
+    parser.add_argument(
+        "--control",
+        type=_address,
+        metavar="HOST:PORT",
+        help="also serve fault injection (POST /faults, plain HTTP; see "
+        "protector.storage.simulator.http.control) on this loopback address",
     )
     return parser
 
@@ -91,15 +113,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    control = None
     try:
         sim.start()
         for name in names:
             print(f"{name} listening on https://{sim.target(name)}", flush=True)
+        if args.control:
+            control = ArrayServer(ControlApp(sim), args.control[0], args.control[1])
+            control.start()
+            print(f"fault injection on http://{control.address}/faults", flush=True)
         print(f"CA certificate: {sim.ca_file}", flush=True)
         while not stop.wait(0.5):
             # Wall-clock time also moves while nobody calls the API.
             sim.fabric.sync()
     finally:
+        if control is not None:
+            control.stop()
         sim.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

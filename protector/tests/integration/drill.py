@@ -12,6 +12,7 @@ from typing import Any
 import openstack
 import pytest
 
+from protector.lab import config
 from protector.lab import workload as lab_workload
 from protector.tests.integration import cloud_lab
 from protector.tests.integration.helpers import Openstack
@@ -103,6 +104,24 @@ def workload(tenants: dict[str, Tenant]) -> Iterator[tuple[str, dict[str, dict[s
     finally:
         for tenant in tenants.values():
             tenant.purge(mark)
+
+
+def array_policy() -> dict[str, str]:
+    """A replication policy's array URLs and tokens for the lab's storage mode:
+    the simulated FlashArrays (--storage pure), else names mock storage keys
+    its SQLite arrays by."""
+    if config.storage_mode() == "pure":
+        a, b = config.SITES["a"], config.SITES["b"]
+        return {"primary_fa_url": a.array_url, "primary_fa_token": config.ARRAY_API_TOKEN,
+                "secondary_fa_url": b.array_url, "secondary_fa_token": config.ARRAY_API_TOKEN}
+    return {"primary_fa_url": "https://array-a.lab", "primary_fa_token": "tok-a-secret",
+            "secondary_fa_url": "https://array-b.lab", "secondary_fa_token": "tok-b-secret"}
+
+
+def policy_args() -> list[str]:
+    """``openstack protector policy create`` options for :func:`array_policy`."""
+    return [arg for key, value in array_policy().items()
+            for arg in (f"--{key.replace('_', '-')}", value)]
 
 
 def health(cloud: str, pg_id: str) -> dict[str, Any]:

@@ -225,14 +225,15 @@ def _protect_and_drill(page: Page, pg: dict[str, Any], names: list[str],
     # The replication policy (the lab's mock arrays); the tokens never show.
     page.go(f"/project/protection_groups/{pg_id}/?tab=pg_details__policy")
     form = page.modal("#pg_policy_edit")
-    form.locator("#id_primary_fa_url").fill("https://array-a.lab")
-    form.locator("#id_primary_fa_api_token").fill("tok-a-secret")
-    form.locator("#id_secondary_fa_url").fill("https://array-b.lab")
-    form.locator("#id_secondary_fa_api_token").fill("tok-b-secret")
+    arrays = drill.array_policy()
+    form.locator("#id_primary_fa_url").fill(arrays["primary_fa_url"])
+    form.locator("#id_primary_fa_api_token").fill(arrays["primary_fa_token"])
+    form.locator("#id_secondary_fa_url").fill(arrays["secondary_fa_url"])
+    form.locator("#id_secondary_fa_api_token").fill(arrays["secondary_fa_token"])
     form.locator("#id_rpo_minutes").fill("1")
     page.submit(form)
     page.go(f"/project/protection_groups/{pg_id}/?tab=pg_details__policy")
-    assert "tok-a-secret" not in page.page.content()
+    assert arrays["primary_fa_token"] not in page.page.content()
 
     # Add the two servers from the picker (it says what will replicate).
     page.go(f"/project/protection_groups/{pg_id}/?tab=pg_details__members")

@@ -57,10 +57,8 @@ def test_drill(tenant_openstack: Openstack, mapping: None, tenants: dict[str, Te
                    pg_name, "--replication-type", "async", "--volume-type", TYPE,
                    "--primary-site", "site-a", "--secondary-site", "site-b", "-f", "json")
     try:
-        cli("site-a", "protector", "policy", "create", pg_name,
-                  "--primary-fa-url", "https://array-a.lab", "--primary-fa-token", "tok-a",
-                  "--secondary-fa-url", "https://array-b.lab", "--secondary-fa-token",
-                  "tok-b", "--rpo-minutes", "1")
+        cli("site-a", "protector", "policy", "create", pg_name, *drill.policy_args(),
+            "--rpo-minutes", "1")
         for order, name in enumerate(names, 1):
             cli("site-a", "protector", "member", "add", pg_name,
                       made[name]["server"], "--boot-order", str(order))

@@ -15,10 +15,12 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from protector.cloud import common
 from protector.cloud import exception as exc
 from protector.cloud.common import CloudOptions
 
 AVAILABLE = "available"
+DELETED = "deleted"  # what wait_deleted reads once Cinder answers 404
 IN_USE = "in-use"
 RESERVED_GROUP_TYPE = "default_cgsnapshot_type"
 VOLUME_FAILED = ("error", "error_managing", "error_extending", "error_deleting")
@@ -164,6 +166,23 @@ class VolumeAPI(abc.ABC):
 
     def wait_available(self, volume_id: str, timeout: float | None = None) -> Volume:
         return self.wait_status(volume_id, (AVAILABLE,), timeout)
+
+    def wait_deleted(self, volume_id: str, timeout: float | None = None) -> None:
+        """Wait until the volume is gone: a back end deletes asynchronously,
+        and a cleanup that says done must mean its volumes are gone.
+
+        :raises ResourceInError: it went to ``error_deleting``.
+        :raises CloudTimeout: it was still there after ``timeout``.
+        """
+        def read() -> str:
+            try:
+                return self.get_volume(volume_id).status
+            except exc.CloudNotFound:
+                return DELETED
+
+        common.wait_for(read, lambda status: status, (DELETED,), ("error_deleting",),
+                        options=self.options, timeout=timeout, resource="Volume",
+                        resource_id=volume_id, site=self.site)
 
     # -- types and services ----------------------------------------------------------------
     @abc.abstractmethod

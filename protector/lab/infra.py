@@ -118,6 +118,29 @@ def check() -> None:
         raise LabError(f"RabbitMQ does not answer on {config.RABBIT_HOST}:5672")
 
 
+# What os-brick greps for (os_brick.initiator.utils.check_manual_scan).
+ISCSIADM = "/sbin/iscsiadm"
+
+
+def check_iscsi_initiator() -> None:
+    """--storage pure: nova-compute needs an iscsiadm that scans manually.
+
+    Cinder's manage_existing leaves a volume's service_uuid NULL and its
+    shared_targets at the column default (True); without manual scans
+    os-brick then takes a lock named by that NULL and Nova cannot attach
+    any managed volume, which is every volume a failover brings up.
+    """
+    try:
+        with open(ISCSIADM, "rb") as binary:
+            if b"node.session.scan" in binary.read():
+                return
+    except OSError:
+        pass
+    raise LabError(f"--storage pure needs open-iscsi's {ISCSIADM} with manual scans "
+                   "(apt-get install open-iscsi): without it Nova cannot attach "
+                   "volumes Cinder's manage made")
+
+
 def has_tables(name: str) -> bool:
     """Whether database ``name`` exists and holds tables (a wiped DB must be synced again)."""
     conn = _connect()

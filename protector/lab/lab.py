@@ -68,9 +68,11 @@ def up(services: list[str], sites: list[Site], quiet: bool = False,
     log: Log = _quiet if quiet else print
     started = time.monotonic()
     infra.check()
-    timings = {"install": install.ensure(services, log)}
     full = services != ["keystone"]
     mode = _storage(storage)
+    if full and mode == "pure":
+        infra.check_iscsi_initiator()
+    timings = {"install": install.ensure(services, log)}
     if full:
         config.storage_mode_file().parent.mkdir(parents=True, exist_ok=True)
         config.storage_mode_file().write_text(mode + "\n")

@@ -456,6 +456,21 @@ class ReplicationDriver(abc.ABC):
         """
 
     @abc.abstractmethod
+    def drop_replication(self) -> list[str]:
+        """Remove the PG's replication containers, once it has no members.
+
+        On both arrays and in both directions (a reprotected PG has one each
+        way): the protection groups with their snapshots, source groups and
+        replicas alike; for sync, the protection group inside the pod (the
+        pod and the volumes stay). Eradicated unless ``eradicate`` is off.
+        Idempotent; an array that is down is skipped and its containers are
+        returned as ``leftovers`` of :class:`CleanupIncomplete`.
+
+        :returns: the names removed.
+        :raises CleanupIncomplete: an array could not be reached or refused.
+        """
+
+    @abc.abstractmethod
     def list_volumes(self) -> list[str]:
         """:returns: names of the volumes under replication, sorted."""
 

@@ -127,6 +127,13 @@ class CleanupIncomplete(StorageError):
     transient = True
 
 
+class ContainersLeft(StorageError):
+    message = ("Could not remove replication container(s) %(names)s from array %(array)s "
+               "(%(reason)s); they stay recorded: remove the protection group's last "
+               "member again once the array answers.")
+    transient = True
+
+
 class ImageNotFound(StorageError):
     # Exactly the text the spec's troubleshooting section shows.
     message = "Image '%(image)s' not found on target site"

@@ -175,7 +175,14 @@ class SdkVolume(volume.VolumeAPI):
                                          volume_type=volume_type, bootable=bootable,
                                          metadata=dict(metadata or {}))
         if wait:
-            self.wait_available(vol.id, timeout)
+            got = self.wait_available(vol.id, timeout)
+            missing = {k: v for k, v in (metadata or {}).items() if got.metadata.get(k) != v}
+            if missing:
+                # Cinder's Pure driver (2026.1) answers manage_existing with
+                # its own metadata, which replaces what the request gave; put
+                # ours back, it is how an operation finds what it made.
+                with self._t("set volume metadata", vol.id):
+                    self._bs.set_volume_metadata(vol.id, **missing)
         return vol.id
 
     def unmanage_volume(self, volume_id: str) -> None:

@@ -119,11 +119,14 @@ def _manage(view: resources.OperationView, operation_id: str, member_id: str,
 
 
 def delete_volumes(operation_id: str, context: dict, member_id: str | None = None) -> None:
-    """Delete the Cinder volumes an operation made (found by metadata)."""
+    """Delete the Cinder volumes an operation made (found by metadata) and
+    wait until Cinder has: the array copies they hold go with them."""
     view = resources.load(operation_id, context)
     volume = view.cloud(view.target).volume
     wanted = {resources.OPERATION_KEY: operation_id}
     if member_id:
         wanted[resources.MEMBER_KEY] = member_id
-    fanout.each(volume.delete_volume, [found.id for found in volume.find_volumes(wanted)],
-                slot=(limits.VOLUME_CALLS, view.target.name))
+    ids = [found.id for found in volume.find_volumes(wanted)]
+    fanout.each(volume.delete_volume, ids, slot=(limits.VOLUME_CALLS, view.target.name))
+    # Polls only: no Cinder call slot held while a back end deletes.
+    fanout.each(volume.wait_deleted, ids)

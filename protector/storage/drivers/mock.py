@@ -180,6 +180,18 @@ class MockDriver(base.ReplicationDriver):
             db.executemany("DELETE FROM pg_volumes WHERE pgroup = ? AND volume = ?",
                            [(self.pg, v.name) for v in volumes])
 
+    def drop_replication(self) -> list[str]:
+        removed = []
+        for array, peer in ((self.src, self.tgt), (self.tgt, self.src)):
+            mine = {self.pg, f"{peer.name}:{self.pg}", f"{self.pod}::{self.pg}"}
+            with array.db() as db:
+                for name in sorted(mine):
+                    db.execute("DELETE FROM snapshots WHERE pgroup = ?", (name,))
+                    db.execute("DELETE FROM pg_volumes WHERE pgroup = ?", (name,))
+                    if db.execute("DELETE FROM pgroups WHERE name = ?", (name,)).rowcount:
+                        removed.append(f"{array.name}/{name}")
+        return removed
+
     def list_volumes(self) -> list[str]:
         with self.src.db() as db:
             self._require_group(db)

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from protector.lab import catalog
+from protector.lab import catalog, config
+from protector.tests.integration import arrays as lab_arrays_check
 from protector.tests.integration import drill
 from protector.tests.integration.drill import Tenant
 from protector.tests.integration.helpers import Openstack
@@ -32,9 +33,16 @@ def _run(tenant: Openstack, cloud: str, *args: str) -> dict[str, Any]:
     return op
 
 
+def _accounted(pg_id: str | None = None) -> None:
+    """--storage pure: both arrays hold exactly what both Cinders know."""
+    if config.storage_mode() == "pure":
+        gone = (f"protector-{pg_id.replace('-', '')}",) if pg_id else ()
+        lab_arrays_check.assert_accounted(gone_pgroups=gone)
+
+
 def _on_target(tenant: Tenant, mark: str, names: list[str]) -> dict[str, Any]:
     """The servers run on ``tenant``'s Nova, each with a boot and a data
-    volume from its own Cinder."""
+    volume from its own Cinder (its Pure back end with --storage pure)."""
     servers = tenant.wait_servers(mark, len(names))
     volumes = tenant.volumes()
     assert sorted(servers) == sorted(names)
@@ -43,6 +51,10 @@ def _on_target(tenant: Tenant, mark: str, names: list[str]) -> dict[str, Any]:
         attached = tenant.attached(server)
         assert len(attached) == 2 and attached <= set(volumes), (server.name, attached)
         assert any(volumes[v].is_bootable for v in attached)
+        if config.storage_mode() == "pure":
+            backends = lab_arrays_check.server_backends(tenant.cloud, attached)
+            assert backends == {f"cinder-{tenant.cloud[-1]}@pure"}, (server.name, backends)
+    _accounted()
     return servers
 
 
@@ -82,6 +94,7 @@ def test_drill(tenant_openstack: Openstack, mapping: None, tenants: dict[str, Te
         _run(cli, "site-a", "test-cleanup", pg_name)
         b.wait_servers(mark, 0)
         assert set(b.volumes()) == volumes_b and b.networks() == networks_b
+        _accounted()
 
         # 2. Planned failover: site-a's servers stop, site-b's run.
         op = _run(cli, "site-a", "failover", pg_name, "--network-mapping",
@@ -97,6 +110,7 @@ def test_drill(tenant_openstack: Openstack, mapping: None, tenants: dict[str, Te
         _run(cli, "site-b", "reprotect", pg_name)
         a.wait_servers(mark, 0)
         assert not {v["boot"] for v in made.values()} & set(a.volumes())
+        _accounted()
 
         # 4. Failback to site-a; site-b ends as it began.
         _run(cli, "site-b", "failback", pg_name, "--network-mapping", NETWORK_MAP)
@@ -108,3 +122,5 @@ def test_drill(tenant_openstack: Openstack, mapping: None, tenants: dict[str, Te
         assert shown["status"] == "active"
     finally:
         drill.delete_pg(cli, pg_name)
+    # The PG's protection groups are gone from both arrays with it.
+    _accounted(pg["id"])

@@ -88,6 +88,9 @@ class PureDriver(base.ReplicationDriver):
         if volumes:
             self.mode.remove(self.mode.qualify(volumes, check=False))
 
+    def drop_replication(self) -> list[str]:
+        return self.mode.drop()
+
     def list_volumes(self) -> list[str]:
         return self.mode.members()
 

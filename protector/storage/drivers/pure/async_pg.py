@@ -11,6 +11,7 @@ progress 1.0 are recovery points.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from pypureclient import flasharray
@@ -87,6 +88,25 @@ class AsyncProtectionGroup(ReplicationMode):
         self._replica = replica
         return base.ReplicationContainer(kind=self.kind, name=pg, source_array=src_name,
                                          target_array=tgt_name, replica_name=replica)
+
+    def drop(self) -> list[str]:
+        """Both arrays: the PG's own group (a reprotected PG has one each
+        way), then the replicas of the peer's (``PEER:pg``)."""
+        suffix = ":" + self.pg
+
+        def own(session: ArraySession) -> list[str]:
+            return [self.pg] if self.drop_pgroup(session, self.pg) else []
+
+        def replicas(session: ArraySession) -> list[str]:
+            names = [i.name for i in session.call("get_protection_groups", "*" + suffix,
+                                                  filter=f"name='*{suffix}'")
+                     if i.name.endswith(suffix)]
+            return [name for name in names if self.drop_pgroup(session, name)]
+
+        # Sources first: a replica goes once nothing replicates into it.
+        arrays = (self.src, self.tgt)
+        return (self.drop_each([(s, functools.partial(own, s)) for s in arrays])
+                + self.drop_each([(s, functools.partial(replicas, s)) for s in arrays]))
 
     def _set_schedule(self, session: ArraySession, pg: str, enabled: bool) -> None:
         session.call("patch_protection_groups", pg, names=[pg], idempotent=True,

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from protector.storage import base
 from protector.storage import exception as exc
+from protector.storage.drivers.pure import errors
 from protector.storage.drivers.pure.session import ArraySession
 
 T = TypeVar("T")
@@ -127,6 +128,55 @@ class ReplicationMode(abc.ABC):
             session.call("patch_protection_groups", name, names=[name],
                          protection_group=flasharray.ProtectionGroup(destroyed=False),
                          idempotent=True)
+
+    def drop_pgroup(self, session: ArraySession, name: str) -> bool:
+        """Destroy ``name`` with its snapshots (its targets first, so a
+        replica is never left replicating); eradicate it unless configured
+        not to. :returns: whether there was one."""
+        from pypureclient import flasharray
+
+        try:
+            found = session.call("get_protection_groups", name, names=[name])
+        except exc.StorageObjectNotFound:
+            return False
+        if not found:
+            return False
+        pgroup = found[0]
+        if getattr(pgroup, "is_local", True) and not getattr(pgroup, "destroyed", False):
+            targets = [t.member.name for t in session.call(
+                "get_protection_groups_targets", name, group_names=[name])
+                if getattr(getattr(t, "group", None), "name", name) == name]
+            if targets:
+                session.call("delete_protection_groups_targets", name, group_names=[name],
+                             member_names=targets, ignore=errors.NOT_FOUND, idempotent=True)
+        if not getattr(pgroup, "destroyed", False):
+            session.call("patch_protection_groups", name, names=[name], idempotent=True,
+                         protection_group=flasharray.ProtectionGroup(destroyed=True),
+                         ignore=errors.DESTROYED + errors.NOT_FOUND)
+        if self.options.eradicate:
+            session.call("delete_protection_groups", name, names=[name], idempotent=True,
+                         ignore=errors.NOT_FOUND)
+        return True
+
+    def drop_each(self, work: Sequence[tuple[ArraySession, Callable[[], list[str]]]]
+                  ) -> list[str]:
+        """Run each array's share of a drop; an array that fails does not stop
+        the others, and is reported once they ran."""
+        removed: list[str] = []
+        failed: list[tuple[ArraySession, Exception]] = []
+        for session, step in work:
+            try:
+                removed += step()
+            except exc.StorageError as err:
+                failed.append((session, err))
+        if failed:
+            session, err = failed[0]
+            raise exc.ContainersLeft(names=self.pg, array=session.label, reason=str(err))
+        return removed
+
+    @abc.abstractmethod
+    def drop(self) -> list[str]:
+        """:meth:`ReplicationDriver.drop_replication` for this type."""
 
     def wait_for(self, probe: Callable[[], T | None], timeout: float,
                  on_timeout: Callable[[], Exception]) -> T:

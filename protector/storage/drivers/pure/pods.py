@@ -108,6 +108,19 @@ class PodReplication(ReplicationMode):
     def stop_source(self) -> None:
         """Nothing to stop: a pod has no direction."""
 
+    def drop(self) -> list[str]:
+        """The PG's group inside the stretched pod (one object on both
+        arrays: from the source, else the target); the pod stays, it holds
+        other groups' volumes too."""
+        errors_seen: list[Exception] = []
+        for session in (self.src, self.tgt):
+            try:
+                return [self.pg] if self.drop_pgroup(session, self.pg) else []
+            except exc.StorageError as err:
+                errors_seen.append(err)
+        raise exc.ContainersLeft(names=self.pg, array=self.tgt.label,
+                                 reason=str(errors_seen[-1]))
+
     # -- recovery points -------------------------------------------------------------
     def points(self) -> list[base.RecoveryPoint]:
         snaps = self.tgt.call("get_protection_group_snapshots", self.pg,

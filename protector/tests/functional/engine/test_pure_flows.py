@@ -20,7 +20,7 @@ from protector.storage import factory as storage_factory
 from protector.storage.simulator import SimulatedFabric
 from protector.storage.simulator.cinder import SimulatedArrayBackend
 from protector.tests.functional.api import helpers
-from protector.tests.functional.engine.conftest import FAST, Sites, serve, site_a_back
+from protector.tests.functional.engine.conftest import FAST, Sites, run_all, serve, site_a_back
 from protector.tests.functional.engine.conftest import act as _act
 from protector.tests.functional.engine.conftest import live_servers as _live
 from protector.tests.functional.engine.conftest import op as _op
@@ -297,3 +297,34 @@ def test_target_array_down_mid_copy(protected, clouds, sim, casts, monkeypatch):
     assert _array(sim, "array-b") == {} and site_b.volumes == {}
     assert "leftovers" not in (_op(owner, done["id"])["result"] or {})
     assert leftovers.sweep(ctx, manager.REMOVERS) == 0
+
+
+def _pgroups(sim, name):
+    array = sim.array(name)
+    with sim.fabric.lock:
+        return {g["name"] for g in array.get_protection_groups(names=None, destroyed=None)}
+
+
+def test_last_member_out_takes_the_containers(protected, clouds, sim, casts, peers):
+    """After a round trip (a container each way), removing every member
+    leaves no protection group of the PG on either array and no Cinder
+    group on either site; then the PG deletes. A member added again
+    protects from scratch."""
+    owner, base, servers = protected
+    for action in ({"failover": {"failover_type": "planned"}}, {"reprotect": {}},
+                   {"failback": {}}):
+        assert _act(owner, base, casts, action)["status"] == "completed"
+    pg_name = f"protector-{_pg(owner, base)['id'].replace('-', '')}"
+    assert any(pg_name in g for n in ARRAYS.values() for g in _pgroups(sim, n))
+    for member in owner.get(base + "/members").json["members"]:
+        owner.delete(base + f"/members/{member['id']}", status=202)
+    ops = list(casts)
+    run_all(casts)
+    assert {_op(owner, op_id)["status"] for op_id in ops} == {"completed"}
+    for array in ARRAYS.values():
+        assert not {g for g in _pgroups(sim, array) if pg_name in g}, array
+    assert {site: [g.id for g in cloud.groups.values()] for site, cloud in clouds.items()} \
+        == {"site-a": [], "site-b": []}
+    # The volumes stay where they run: they are the tenant's.
+    assert len(_array(sim, "array-a")) == 4
+    owner.delete(base, status=204)

@@ -294,3 +294,51 @@ def test_reverse_replication(env):
     back.cleanup("fb1")
     assert env.copies(on="array-a") == []
     back.close()
+
+
+def _pgroups(env: Any, on: str) -> set[str]:
+    """Protection groups (live or destroyed) on a simulated array."""
+    return {g.name for g in ok(env.clients[on].get_protection_groups())}
+
+
+def test_drop_replication_both_directions(env):
+    vols = _protect(env, "v1")
+    env.driver.replicate_now()
+    env.driver.reverse_replication()  # a reprotected PG: a container each way
+    env.driver.remove_volumes(vols)
+    dropped = env.driver.drop_replication()
+    assert dropped
+    assert env.driver.drop_replication() == []  # idempotent
+    with pytest.raises(exc.ReplicationNotConfigured):
+        env.driver.list_volumes()
+    with pytest.raises(exc.ReplicationNotConfigured):
+        env.driver.reversed().list_volumes()
+    if env.kind == "pure":
+        pg = env.group.array_group_name
+        for name in ("array-a", "array-b"):
+            left = {g for g in _pgroups(env, name) if g.endswith(pg)}
+            assert left == set(), (name, left)
+            snaps = ok(env.clients[name].get_protection_group_snapshots())
+            assert not [s.name for s in snaps if pg in s.name], name
+        # Volumes stay: they are Cinder's.
+        assert ok(env.clients["array-a"].get_volumes(names=[vols[0].name]))
+    env.driver.ensure_replication()  # a member added later protects again
+    env.driver.add_volumes(vols)
+    assert env.driver.list_volumes() == [vols[0].name]
+
+
+def test_drop_replication_reports_an_unreachable_array(env):
+    if env.kind != "pure":
+        pytest.skip("mock arrays are files; they cannot be unreachable")
+    _protect(env, "v1")
+    # Sync: the pod's group is one object, dropped from either array.
+    down = ["array-b"] if env.replication_type == "async" else ["array-a", "array-b"]
+    for name in down:
+        env.sim.make_unreachable(name)
+    with pytest.raises(exc.ContainersLeft, match=env.sim.target(down[-1])):
+        env.driver.drop_replication()
+    for name in down:
+        env.sim.make_reachable(name)
+    env.driver.drop_replication()  # the rerun finishes the job
+    pg = env.group.array_group_name
+    assert not {g for n in ("array-a", "array-b") for g in _pgroups(env, n) if g.endswith(pg)}

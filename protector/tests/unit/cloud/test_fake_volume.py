@@ -205,3 +205,14 @@ def test_groups(fake: FakeCloud, cloud: Cloud) -> None:
     vol.delete_group(group.id)  # gone: fine
     with pytest.raises(exc.CloudNotFound, match="Group type"):
         vol.create_group("x", "nope", ["replicated"])
+
+
+def test_wait_deleted(fake: FakeCloud, cloud: Cloud) -> None:
+    gone = cloud.volume.create_volume(1)
+    cloud.volume.wait_available(gone)
+    cloud.volume.delete_volume(gone)
+    cloud.volume.wait_deleted(gone)  # 404 is what it waits for
+    stuck = cloud.volume.wait_available(cloud.volume.create_volume(1)).id
+    fake.volumes[stuck].status = "error_deleting"  # the back end refused the delete
+    with pytest.raises(exc.ResourceInError, match="error_deleting"):
+        cloud.volume.wait_deleted(stuck)

@@ -8,6 +8,7 @@
 #   PROTECTOR_LAB_DIR  lab state and its own OpenStack venv (default ~/.cache/protector-lab;
 #                      the venv is reused between runs, everything else is wiped)
 #   PROTECTOR_LAB_KEEP=1  leave the lab running afterwards (for debugging)
+#   PROTECTOR_LAB_STORAGE  pure (default: Cinder's Pure driver on simulated arrays) or mock
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -46,9 +47,9 @@ trap finish EXIT
 log "clean slate (whatever an earlier run left)"
 lab down --wipe
 
-log "up"
+log "up (--storage ${PROTECTOR_LAB_STORAGE:-pure})"
 up_start=$(date +%s)
-lab up
+lab up --storage "${PROTECTOR_LAB_STORAGE:-pure}"
 up_seconds=$(( $(date +%s) - up_start ))
 
 log "integration tests"
@@ -64,6 +65,10 @@ set -e
 if [ -d "$PROTECTOR_ARTIFACTS_DIR/dashboard" ]; then
   echo "ci-lab: dashboard screenshots in $PROTECTOR_ARTIFACTS_DIR/dashboard:"
   ls "$PROTECTOR_ARTIFACTS_DIR/dashboard"
+fi
+if [ -f "$PROTECTOR_ARTIFACTS_DIR/lab-rto.txt" ]; then
+  echo "ci-lab: each DR operation's RTO (engine start to completion):"
+  cat "$PROTECTOR_ARTIFACTS_DIR/lab-rto.txt"
 fi
 log "memory after the tests"
 lab status || true

@@ -47,13 +47,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lab", action="store_true",
                         help="Run the drill against the two-site OpenStack lab "
                              "(`protector-lab up`, docs/lab.md) instead of the fakes: "
-                             "its Keystones, clouds and protector services, mock storage")
+                             "its Keystones, clouds and protector services, on the "
+                             "lab's storage")
+    parser.add_argument("--storage", choices=("pure", "mock"), default=None,
+                        help="With --lab: the storage the lab must run (`protector-lab up "
+                             "--storage`): pure, Cinder's Pure driver on simulated "
+                             "FlashArrays, or mock. Default: whatever it runs")
     parser.add_argument("--dashboard", action="store_true",
                         help="With --lab: start Horizon with protector_dashboard on the lab "
                              "(http://127.0.0.1:8080), seed --vms servers (at most 3) for "
                              "the demo tenant and wait for Ctrl-C, to run the drill by hand in a "
                              "browser (docs/dashboard.md)")
     args = parser.parse_args(argv)
+    if args.storage and not args.lab:
+        parser.error("--storage needs --lab: the fakes' demo has its own simulated arrays")
     if args.dashboard and not args.lab:
         parser.error("--dashboard needs --lab: Horizon logs in through Keystone, and only "
                      "the lab has one (`protector-lab up`)")
@@ -150,6 +157,13 @@ def _main_lab(args: argparse.Namespace, console: Console) -> int:
         console.print(f"[red]the lab is not up ({problem}); start it with "
                       "`protector-lab up` (docs/lab.md)[/red]")
         return 2
+    from protector.lab import config as lab_config
+
+    if args.storage and args.storage != lab_config.storage_mode():
+        console.print(f"[red]the lab runs --storage {lab_config.storage_mode()}; for "
+                      f"{args.storage} run `protector-lab down --wipe` and `protector-lab up "
+                      f"--storage {args.storage}`[/red]")
+        return 2
     started = time.monotonic()
     workdir = args.workdir or tempfile.mkdtemp(prefix="protector-demo-lab-")
     infra = lab_mod.LabInfra()
@@ -159,9 +173,10 @@ def _main_lab(args: argparse.Namespace, console: Console) -> int:
         admin={n: lab_mod.client(n, tenant=False) for n in HOSTS},
         owner={n: lab_mod.client(n, tenant=True) for n in HOSTS},
         projects=infra.projects, pg=f"{infra.mark}-pg",
-        rpo_minutes=1)  # mock storage replicates on its schedule only
+        rpo_minutes=1)  # the arrays replicate on their schedule only
     ok = False
-    console.rule("[bold]protector demo on the lab: two OpenStack sites, one protection group")
+    console.rule("[bold]protector demo on the lab: two OpenStack sites, one protection group "
+                 f"({lab_config.storage_mode()} storage)")
     try:
         _run_drill(console, d, infra, sites)
         ok = True
@@ -209,14 +224,15 @@ def _main_dashboard(args: argparse.Namespace, console: Console) -> int:
         d.register()
         servers = infra.seed_servers("site-a", min(args.vms, 3))
         url = dashboard.up(console.print)
+        arrays = infra.arrays
         console.print(f"""
   Open {url} and log in with region site-a, user {lab_config.DEMO_USER}, password
   {lab_config.DEMO_PASSWORD} (the administrator: admin / {lab_config.SITES["a"].admin_password}).
   Servers to protect on site-a: {", ".join(sorted(servers))}.
   1. Project > Site Recovery > Sites: sign in to site-b (password {lab_config.DEMO_PASSWORD}).
   2. Protection Groups > Create: async, volume type replicated-async, site-a -> site-b.
-  3. Its Policy tab: arrays https://array-a.lab and https://array-b.lab, any tokens,
-     RPO 1 minute (mock storage). Then Add members: the servers above.
+  3. Its Policy tab: arrays {arrays.urls["site-a"]} and {arrays.urls["site-b"]},
+     token {arrays.api_token} for both, RPO 1 minute. Then Add members: the servers above.
   4. When Health shows a recovery point: Test Failover (auto network), watch the
      operation, open its report; then Test Cleanup, Failover, Reprotect, Failback.
   Ctrl-C stops Horizon and deletes the seeded servers.""")

@@ -4,9 +4,11 @@ lab (``protector-lab up``, docs/lab.md) instead of the fakes.
 The lab's own protector-api and protector-engine serve the drill, behind
 their real Keystones; the servers are real (fake-virt) Nova servers of the
 lab's ``demo`` project, booted from ``cirros`` volumes of the lab's Cinder;
-storage is the spec's mock mode, whose arrays both sites' engines share.
-The disaster stops site-a's protector and Keystone (nothing there can be
-reached or authenticated), and the restore starts them again.
+storage is the lab's (``protector-lab up --storage pure|mock``): Cinder's
+Pure driver on two simulated FlashArrays, or the spec's mock mode. The
+disaster stops site-a's protector and Keystone (nothing there can be
+reached or authenticated) and, on pure storage, makes array-a refuse
+connections; the restore brings them back.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from openstack import config as os_config
 
 from protector.demo import drill
 from protector.demo.infra import Arrays
+from protector.lab import arrays as lab_arrays
 from protector.lab import catalog, config, keystone, procs, protector_site, workload
 from protectorclient.v1 import client as pclient
 
@@ -83,7 +86,12 @@ class LabInfra:
     # -- policy ---------------------------------------------------------------------
     @property
     def arrays(self) -> Any:
-        """Mock storage: the URLs only name the simulated arrays' files."""
+        """--storage pure: the simulated FlashArrays Cinder's Pure driver
+        uses; mock: the URLs only name the mock arrays' files."""
+        if config.storage_mode() == "pure":
+            return Arrays(urls={name: site.array_url for name, site in SITES.items()},
+                          api_token=config.ARRAY_API_TOKEN,
+                          ca_file=str(config.array_ca_file()))
         return Arrays(urls={"site-a": "https://array-a.lab", "site-b": "https://array-b.lab"},
                       api_token="lab-mock-token", ca_file="")
 
@@ -132,10 +140,15 @@ class LabInfra:
 
     # -- disaster ---------------------------------------------------------------------
     def stop_site(self, site: str) -> None:
-        """Keystone stops: nothing of the site can be reached or authenticated."""
+        """Keystone stops: nothing of the site can be reached or authenticated;
+        with --storage pure its array stops answering too."""
         procs.stop(SITES[site], "keystone-api")
+        if config.storage_mode() == "pure":
+            lab_arrays.fault(array=SITES[site].array_name, unreachable="refuse")
 
     def restore_site(self, site: str) -> None:
+        if config.storage_mode() == "pure" and lab_arrays.running():
+            lab_arrays.fault(array=SITES[site].array_name, clear=True)
         keystone.up(SITES[site])
 
     def stop(self) -> None:

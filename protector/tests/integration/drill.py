@@ -4,9 +4,12 @@ mapping, two servers to protect, recovery points and the PG's removal."""
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import openstack
@@ -104,6 +107,20 @@ def workload(tenants: dict[str, Tenant]) -> Iterator[tuple[str, dict[str, dict[s
     finally:
         for tenant in tenants.values():
             tenant.purge(mark)
+
+
+def record_rto(op: dict[str, Any]) -> float:
+    """An operation's RTO (started to completed), appended to
+    $PROTECTOR_ARTIFACTS_DIR/lab-rto.txt for tools/ci-lab.sh to print."""
+    started, done = (datetime.fromisoformat(op[k]) for k in ("started_at", "completed_at"))
+    seconds = (done - started).total_seconds()
+    out = os.environ.get("PROTECTOR_ARTIFACTS_DIR")
+    if out:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        with open(Path(out) / "lab-rto.txt", "a") as f:
+            f.write(f"{config.storage_mode():5} {op.get('operation_type', '?'):20} "
+                    f"RTO {seconds:6.1f} s  ({len(op.get('steps_completed') or [])} steps)\n")
+    return seconds
 
 
 def array_policy() -> dict[str, str]:

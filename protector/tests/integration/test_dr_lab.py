@@ -30,6 +30,7 @@ WAIT = ("--wait", "--timeout", "600", "-f", "json")
 def _run(tenant: Openstack, cloud: str, *args: str) -> dict[str, Any]:
     op = tenant(cloud, "protector", "protection-group", *args, *WAIT)
     assert op["status"] == "completed", op
+    drill.record_rto(op)
     return op
 
 

@@ -29,6 +29,9 @@ class Twin:
     cloud: Cloud
     replicated_type: str
     backend_volume: Callable[[int], str]  # size GiB -> manageable array volume name
+    # Removes what unmanage left on the back end (the Pure driver's
+    # "volume-<id>-cinder-unmanaged"), given the volume id.
+    drop_unmanaged: Callable[[str], None] = lambda _vid: None
     cleanups: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -48,10 +51,22 @@ def _sdk_twin() -> Twin:
     cloud = cloud_lab.lab_cloud("site-a")
     cloud_lab.ensure_group_type(cloud)
     if config.storage_mode() == "pure":
-        return Twin(cloud, "replicated-async", _array_volume)
+        return Twin(cloud, "replicated-async", _array_volume, drop_unmanaged=_drop_unmanaged)
     # The lab's mock Cinder driver takes the size from a "@<GiB>" suffix.
     return Twin(cloud, "replicated-async",
                 lambda size: f"dr-ct-{uuid.uuid4().hex[:12]}@{size}")
+
+
+def _drop_unmanaged(volume_id: str) -> None:
+    from pypureclient import flasharray
+
+    name = f"volume-{volume_id}-cinder-unmanaged"
+    client = lab_arrays.client(config.SITES["a"])
+    try:
+        client.patch_volumes(names=[name], volume=flasharray.VolumePatch(destroyed=True))
+        client.delete_volumes(names=[name])
+    finally:
+        client._token_man.close_session()
 
 
 def _array_volume(size: int) -> str:
@@ -151,6 +166,7 @@ def test_manage_unmanage(twin: Twin) -> None:
     assert (got.status, got.size_gb, got.bootable) == ("available", 2, True)
     assert got.metadata[OPERATION_KEY] == tag
     vol.unmanage_volume(vid)
+    twin.cleanups.append(lambda: twin.drop_unmanaged(vid))
 
     def gone() -> str:
         try:

@@ -2,18 +2,14 @@
 
 from typing import Any
 
-from oslo_log import log as logging
 from taskflow import task
 from taskflow.patterns import linear_flow
 
 from protector import states
-from protector.cloud import exception as cloud_exc
 from protector.db import members as member_db
 from protector.db import models, session
 from protector.engine import pg_status, resources
-from protector.storage import exception as storage_exc
-
-LOG = logging.getLogger(__name__)
+from protector.engine.tasks import protection
 
 
 class RemoveProtection(task.Task):
@@ -43,39 +39,14 @@ class RemoveProtection(task.Task):
         if not [m for m in view.pg.members if m.id != member_id]:
             # The last member: its containers go first, so a failure leaves
             # the member (in error) for `member remove` to finish the job.
-            drop_containers(view)
+            protection.drop_containers(view)
         member_db.delete(view.context, view.pg.id, member_id)
         if not member_db.list_(view.context, view.pg.id, filters={}, limit=1):
             # Two last members removed at once each saw the other above.
-            drop_containers(resources.load(operation_id, context))
+            protection.drop_containers(resources.load(operation_id, context))
 
     def revert(self, *args: Any, **kwargs: Any) -> None:
         """Nothing to put back: the member stays, marked error, to retry."""
-
-
-def drop_containers(view: resources.OperationView) -> None:
-    """A PG without members keeps nothing on the arrays or in Cinder: its
-    replication containers (both arrays, both directions) and its empty
-    Cinder groups go, then their records. Idempotent."""
-    if not view.pg.consistency_groups:
-        return
-    driver = view.storage()
-    try:
-        dropped = driver.drop_replication()
-    finally:
-        driver.close()
-    for cg in view.pg.consistency_groups:
-        if cg.cinder_group_id:
-            try:
-                view.cinder_groups(view.sites[cg.site_id]).delete_group(cg.cinder_group_id)
-            except (cloud_exc.CloudNotFound, storage_exc.ConsistencyGroupNotFound):
-                pass  # gone already
-        with session.writer(view.context) as s:
-            row = s.get(models.ConsistencyGroup, cg.id)
-            if row is not None:
-                s.delete(row)
-    LOG.info("Protection group %s has no members: removed %s and its Cinder groups",
-             view.pg.id, ", ".join(dropped) or "no array containers")
 
 
 def get_flow(operation_id: str) -> linear_flow.Flow:

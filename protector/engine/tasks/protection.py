@@ -9,12 +9,15 @@ from oslo_log import log
 from sqlalchemy import select, update
 from taskflow import task
 
-from protector import exception
+from protector import exception, states
+from protector.cloud import exception as cloud_exc
 from protector.cloud.compute import ServerSpec
 from protector.db import members as member_db
 from protector.db import models, session
+from protector.db import operations as op_db
 from protector.engine import resources
 from protector.storage import base as storage_base
+from protector.storage import exception as storage_exc
 from protector.storage import factory as storage_factory
 
 LOG = log.getLogger(__name__)
@@ -194,6 +197,51 @@ class EnsureContainers(task.Task):
         cg = _consistency_group(view, container.name)
         if cg.cinder_group_id is None:
             ensure_cinder_group(view, cg.id, view.source)
+
+    def revert(self, operation_id: str, context: dict, *args: Any, **kwargs: Any) -> None:
+        """Containers nobody uses go: no volume of the PG is replicated yet
+        and no other operation of the PG runs (it may be about to use them)."""
+        view = resources.load(operation_id, context)
+        if any(cg.volumes for cg in view.pg.consistency_groups):
+            return
+        others = [op for op in op_db.list_(view.context, filters={
+            "protection_group_id": view.pg.id, "status": states.OP_RUNNING})
+            if op.id != operation_id]
+        if others:
+            return
+        try:
+            drop_containers(view)
+        except (storage_exc.StorageError, cloud_exc.CloudError) as err:
+            # Kept, and recorded: the next protect reuses them, the last
+            # member's removal drops them.
+            LOG.warning("Protection group %s: its unused containers stay: %s",
+                        view.pg.id, err)
+
+
+def drop_containers(view: resources.OperationView) -> None:
+    """A PG without members keeps nothing on the arrays or in Cinder: its
+    replication containers (both arrays, both directions) and its empty
+    Cinder groups go, then their records. Idempotent."""
+    if not view.pg.consistency_groups:
+        return
+    driver = view.storage()
+    try:
+        dropped = driver.drop_replication()
+    finally:
+        driver.close()
+    for cg in view.pg.consistency_groups:
+        if cg.cinder_group_id:
+            try:
+                view.cinder_groups(view.sites[cg.site_id]).delete_group(cg.cinder_group_id)
+            except (cloud_exc.CloudNotFound, storage_exc.ConsistencyGroupNotFound):
+                pass  # gone already
+        with session.writer(view.context) as s:
+            row = s.get(models.ConsistencyGroup, cg.id)
+            if row is not None:
+                s.delete(row)
+    LOG.info("Protection group %s has no members: removed %s and its Cinder groups",
+             view.pg.id, ", ".join(dropped) or "no array containers")
+
 
 
 class MarkProtected(task.Task):

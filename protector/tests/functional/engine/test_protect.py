@@ -2,9 +2,13 @@
 
 import threading
 
+import pytest
+
 from protector import context
+from protector.cloud import exception as exc
 from protector.db import models, session
-from protector.engine import worker
+from protector.engine import resources, worker
+from protector.storage import exception as storage_exc
 from protector.tests.functional.engine.conftest import op
 
 
@@ -56,3 +60,26 @@ def test_two_adds_at_once_make_one_group(members_added, clouds, casts):
         assert cg.cinder_group_id == group.id
         assert len(cg.volumes) == 4
     assert sorted(group.data["volume_ids"]) == sorted(v.volume_id for v in cg.volumes)
+
+
+def test_failed_first_protect_leaves_no_containers(members_added, clouds, casts):
+    """Every add fails after the array container was made (Cinder refuses
+    the group): the rollbacks take the container and the record away, so a
+    PG whose members never got protected holds nothing on the array."""
+    owner, base, _ = members_added
+    site_a = clouds["site-a"]
+    site_a.inject("volume.create_group", exc.CloudUnavailable(
+        service="Cinder", site="site-a", reason="HTTP 503"), times=None)
+    for op_id in list(casts):
+        worker.run(op_id, host="engine-1")
+        assert op(owner, op_id)["status"] == "rolled_back"
+    with session.reader(context.get_admin_context()) as s:
+        assert s.query(models.ConsistencyGroup).count() == 0
+    view = resources.load(casts[0], context.get_admin_context().to_dict())
+    driver = view.storage()
+    try:
+        with pytest.raises(storage_exc.ReplicationNotConfigured):
+            driver.list_volumes()
+    finally:
+        driver.close()
+    site_a.clear_faults()

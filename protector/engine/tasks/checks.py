@@ -1,13 +1,18 @@
-"""Pre-checks: read-only, so nothing to revert. They fail an operation
-before anything is touched, with a message that says what to fix."""
+"""Pre-checks: read-only (but for a sync PG's snapshot of now, which the
+pod's retention expires like any other), so nothing to revert. They fail an
+operation before anything is touched, with a message that says what to fix."""
 
 from typing import Any
 
+from oslo_log import log
 from taskflow import task
 
 from protector import exception
 from protector.cloud.compute import PortSpec, ServerSpec
 from protector.engine import fanout, resources
+from protector.storage import exception as storage_exc
+
+LOG = log.getLogger(__name__)
 
 PROTECTED = "protected"
 
@@ -78,7 +83,9 @@ class CheckTarget(task.Task):
 
 
 class PickRecoveryPoint(task.Task):
-    """The recovery point asked for, else the newest complete one."""
+    """The recovery point asked for, else the newest complete one. A sync PG
+    takes one now when its arrays answer: the pod holds the same data on
+    both, so a snapshot of this moment is the newest point there is."""
 
     default_provides = "recovery_point"
 
@@ -87,6 +94,13 @@ class PickRecoveryPoint(task.Task):
         driver = view.storage(view.cloud(view.target))
         try:
             wanted = view.params.get("recovery_point")
+            if not wanted and view.pg.replication_type == "sync":
+                try:
+                    point = driver.replicate_now()
+                    return {"name": point.name, "created": point.created.isoformat()}
+                except storage_exc.StorageError as err:
+                    LOG.warning("Protection group %s: no snapshot of the pod now (%s); "
+                                "using its newest point", view.pg.id, err)
             points = [p for p in driver.list_recovery_points() if p.complete]
             if wanted:
                 chosen = next((p for p in points if p.name == wanted), None)

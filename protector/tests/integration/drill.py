@@ -95,21 +95,25 @@ def mapping(openstack: Openstack, registered_sites: dict[str, Any],
 
 
 @pytest.fixture(scope="module")
-def workload(tenants: dict[str, Tenant]) -> Iterator[tuple[str, dict[str, dict[str, str]]]]:
+def workload(request: pytest.FixtureRequest, tenants: dict[str, Tenant]
+             ) -> Iterator[tuple[str, dict[str, dict[str, str]]]]:
     """Two ACTIVE servers of the demo tenant on site-a, each booted from a
-    cirros volume with a data volume attached: (mark, name -> ids)."""
+    cirros volume with a data volume attached: (mark, name -> ids). Their
+    volume type is ``replicated-async`` unless parametrized (indirect)."""
+    volume_type = getattr(request, "param", lab_workload.VOLUME_TYPE)
     mark = f"dr{uuid.uuid4().hex[:6]}"
     try:
         made = {name: {"server": m.server, "boot": m.boot, "data": m.data}
                 for name, m in lab_workload.boot_servers(
-                    tenants["site-a"].conn, [f"{mark}-db", f"{mark}-web"]).items()}
+                    tenants["site-a"].conn, [f"{mark}-db", f"{mark}-web"],
+                    volume_type=volume_type).items()}
         yield mark, made
     finally:
         for tenant in tenants.values():
             tenant.purge(mark)
 
 
-def record_rto(op: dict[str, Any]) -> float:
+def record_rto(op: dict[str, Any], label: str = "") -> float:
     """An operation's RTO (started to completed), appended to
     $PROTECTOR_ARTIFACTS_DIR/lab-rto.txt for tools/ci-lab.sh to print."""
     started, done = (datetime.fromisoformat(op[k]) for k in ("started_at", "completed_at"))
@@ -118,7 +122,9 @@ def record_rto(op: dict[str, Any]) -> float:
     if out:
         Path(out).mkdir(parents=True, exist_ok=True)
         with open(Path(out) / "lab-rto.txt", "a") as f:
-            f.write(f"{config.storage_mode():5} {op.get('operation_type', '?'):20} "
+            kind = op.get("failover_type") or ""
+            f.write(f"{config.storage_mode():5} {label:6} "
+                    f"{op.get('operation_type', '?') + (' ' + kind if kind else ''):22} "
                     f"RTO {seconds:6.1f} s  ({len(op.get('steps_completed') or [])} steps)\n")
     return seconds
 

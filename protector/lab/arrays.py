@@ -11,9 +11,11 @@ in memory: a restarted simulator starts empty, so it runs until ``down``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import urllib.request
+from collections.abc import Iterator
 from typing import Any
 
 from protector.lab import config, infra, procs
@@ -68,6 +70,17 @@ def fault(**body: Any) -> dict[str, Any]:
         headers={"x-sim-token": config.ARRAY_API_TOKEN, "content-type": "application/json"})
     with urllib.request.urlopen(req, timeout=10) as resp:
         return json.loads(resp.read())
+
+
+@contextlib.contextmanager
+def session(site: Site) -> Iterator[Any]:
+    """:func:`client`, logged out afterwards (py-pure-client otherwise logs
+    out only at interpreter exit, when the simulator may be gone)."""
+    sdk = client(site)
+    try:
+        yield sdk
+    finally:
+        sdk._token_man.close_session()
 
 
 def client(site: Site) -> Any:

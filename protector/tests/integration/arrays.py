@@ -31,18 +31,10 @@ class ArrayView:
     pgroups: set[str]
 
 
-def _logout(client: Any) -> None:
-    # py-pure-client otherwise logs out only at interpreter exit.
-    client._token_man.close_session()
-
-
 def array_view(site: config.Site) -> ArrayView:
-    client = lab_arrays.client(site)
-    try:
+    with lab_arrays.session(site) as client:
         vols = list(client.get_volumes().items)
         pgroups = {g.name for g in client.get_protection_groups().items}
-    finally:
-        _logout(client)
     return ArrayView(live={v.name for v in vols if not v.destroyed},
                      destroyed={v.name for v in vols if v.destroyed}, pgroups=pgroups)
 
@@ -101,21 +93,6 @@ def assert_accounted(gone_pgroups: tuple[str, ...] = ()) -> dict[str, ArrayView]
                        or g.endswith(f"::{name}"))
         assert not stray, f"{site.array_name}: protection groups of deleted PGs: {stray}"
     return views
-
-
-def pgroup_of(view: ArrayView, pg_id: str) -> set[str]:
-    """Protector's array protection groups of PG ``pg_id`` seen in ``view``."""
-    marker = pg_id.replace("-", "")
-    return {g for g in view.pgroups if marker in g}
-
-
-def snapshot_count(site: config.Site, pgroup: str) -> int:
-    client = lab_arrays.client(site)
-    try:
-        resp = client.get_protection_group_snapshots(source_names=[pgroup])
-        return len(list(getattr(resp, "items", [])))
-    finally:
-        _logout(client)
 
 
 def server_backends(cloud: str, volume_ids: set[str]) -> set[str]:

@@ -61,12 +61,9 @@ def _drop_unmanaged(volume_id: str) -> None:
     from pypureclient import flasharray
 
     name = f"volume-{volume_id}-cinder-unmanaged"
-    client = lab_arrays.client(config.SITES["a"])
-    try:
+    with lab_arrays.session(config.SITES["a"]) as client:
         client.patch_volumes(names=[name], volume=flasharray.VolumePatch(destroyed=True))
         client.delete_volumes(names=[name])
-    finally:
-        client._token_man.close_session()
 
 
 def _array_volume(size: int) -> str:
@@ -75,13 +72,10 @@ def _array_volume(size: int) -> str:
     from pypureclient import flasharray
 
     name = f"dr-ct-{uuid.uuid4().hex[:12]}"
-    client = lab_arrays.client(config.SITES["a"])
-    try:
+    with lab_arrays.session(config.SITES["a"]) as client:
         res = client.post_volumes(names=[name], volume=flasharray.VolumePost(
             provisioned=size * 1024 ** 3))
         assert res.status_code == 200, res.errors
-    finally:
-        client._token_man.close_session()
     return name
 
 

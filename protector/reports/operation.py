@@ -375,6 +375,8 @@ def _figures(data: dict, op: dict) -> str:
     point = data.get("recovery_point") or {}
     point_html = (f'<div class="value small">{_e(point.get("name"))}</div>'
                   f'<div class="note">created {_when(point.get("created"))}</div>'
+                  + (f'<div class="note bad" id="rpo-warning">{_e(point["warning"])}</div>'
+                     if point.get("warning") else "")
                   if point.get("name") else
                   '<div class="value small">–</div><div class="note">none recorded</div>')
     completed = len(op.get("steps_completed") or [])

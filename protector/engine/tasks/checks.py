@@ -2,15 +2,20 @@
 pod's retention expires like any other), so nothing to revert. They fail an
 operation before anything is touched, with a message that says what to fix."""
 
+from datetime import UTC
 from typing import Any
 
 from oslo_log import log
+from oslo_utils import timeutils
 from taskflow import task
 
 from protector import exception
 from protector.cloud.compute import PortSpec, ServerSpec
+from protector.db import operations as op_db
 from protector.engine import fanout, resources
+from protector.reports.operation import format_duration as format_age
 from protector.storage import exception as storage_exc
+from protector.storage.base import RecoveryPoint
 
 LOG = log.getLogger(__name__)
 
@@ -96,8 +101,7 @@ class PickRecoveryPoint(task.Task):
             wanted = view.params.get("recovery_point")
             if not wanted and view.pg.replication_type == "sync":
                 try:
-                    point = driver.replicate_now()
-                    return {"name": point.name, "created": point.created.isoformat()}
+                    return _picked(view, driver.replicate_now())
                 except storage_exc.StorageError as err:
                     LOG.warning("Protection group %s: no snapshot of the pod now (%s); "
                                 "using its newest point", view.pg.id, err)
@@ -115,7 +119,28 @@ class PickRecoveryPoint(task.Task):
                                                     "yet")
         finally:
             driver.close()
-        return {"name": chosen.name, "created": chosen.created.isoformat()}
+        return _picked(view, chosen)
+
+
+def _picked(view: resources.OperationView, point: RecoveryPoint) -> dict[str, Any]:
+    """The point as the operation records it (in its result at once, so a
+    failed operation says which point it used too): name, time, age and,
+    when it is older than the PG's RPO (the link was down, say), a warning
+    that says so; the operation goes on from it all the same."""
+    created, now = (t if t.tzinfo else t.replace(tzinfo=UTC)
+                    for t in (point.created, timeutils.utcnow()))
+    age = max(0.0, (now - created).total_seconds())
+    picked: dict[str, Any] = {"name": point.name, "created": created.isoformat(),
+                              "age_seconds": round(age, 1)}
+    rpo = view.pg.policy.rpo_minutes if view.pg.policy is not None else None
+    if rpo is not None and age > rpo * 60:
+        picked["warning"] = (f"recovery point {point.name} is {format_age(age)} old, beyond "
+                             f"the RPO of {rpo} min; is replication to "
+                             f"{view.target.name} stopped?")
+        LOG.warning("Protection group %s: %s", view.pg.id, picked["warning"])
+    op_db.update(view.context, view.op.id,
+                 {"result": {**(view.op.result or {}), "recovery_point": picked}})
+    return picked
 
 
 class CheckStandby(task.Task):

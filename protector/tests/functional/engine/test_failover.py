@@ -1,8 +1,11 @@
 """Planned failover, reprotect, failback and unplanned failover end to end:
 the real engine flows against two fake clouds and the mock storage driver."""
 
+from oslo_utils import timeutils
+
 from protector import context
 from protector.engine import resources
+from protector.tests.functional.api import helpers
 from protector.tests.functional.engine.conftest import act as _act
 from protector.tests.functional.engine.conftest import home_after_disaster, protect, site_a_back
 from protector.tests.functional.engine.conftest import live_servers as _live
@@ -124,6 +127,25 @@ def test_unplanned_failover_with_primary_down(disaster, clouds, casts, peers):
     assert {site_a.servers[s].status for s in servers.values()} == {"ACTIVE"}
     owner.post(base + "/action", {"reprotect": {}}, status=409)  # OUT_OF_SYNC
     home_after_disaster(owner, base, casts, clouds)
+
+
+def test_unplanned_failover_from_a_point_beyond_the_rpo(disaster, clouds, casts, peers):
+    """Replication stopped long ago (the link went down before site-a did):
+    the failover still runs, from the newest complete point, and says which
+    point that was, how old, and that it is beyond the RPO."""
+    owner, base, _servers = disaster
+    rpo = helpers.POLICY["rpo_minutes"]
+    timeutils.set_time_override()
+    timeutils.advance_time_seconds(rpo * 60 + 600)
+    try:
+        done = _act(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
+    finally:
+        timeutils.clear_time_override()
+    assert done["status"] == "completed", done
+    point = done["result"]["recovery_point"]
+    assert point["name"] and point["age_seconds"] >= rpo * 60 + 600
+    assert point["warning"].startswith(f"recovery point {point['name']} is ")
+    assert f"old, beyond the RPO of {rpo} min" in point["warning"]
 
 
 def test_image_missing_in_mock_mode_rolls_back(members_added, clouds, casts):

@@ -130,6 +130,15 @@ def test_rpo_without_a_usable_point_is_unknown(point: dict | None) -> None:
     assert "RPO achieved" in operation.render(data)
 
 
+def test_a_point_beyond_the_rpo_is_flagged() -> None:
+    warning = "recovery point pg1.42 is 3 h 5 min old, beyond the RPO of 15 min; <stopped?>"
+    page = operation.render(_report(recovery_point={
+        "name": "pg1.42", "created": "2026-12-01T18:25:00+00:00", "warning": warning}))
+    assert '<div class="note bad" id="rpo-warning">recovery point pg1.42 is 3 h 5 min old, ' \
+           'beyond the RPO of 15 min; &lt;stopped?&gt;</div>' in page
+    assert 'id="rpo-warning"' not in operation.render(_report())
+
+
 def test_naive_timestamps_are_utc() -> None:
     assert operation.parse_time("2026-12-01T21:30:00") == operation.parse_time(
         "2026-12-01T22:30:00+01:00")

@@ -109,12 +109,14 @@ class ArrayApp:
         if handler is None:
             status = 405 if resource in RESOURCES else 404
             return _errors(status, f"{req.method} {resource} is not supported by the simulator.")
-        injected = self.fabric.take_injected_error(
-            self.array_name, operation_name(req.method, resource)
-        )
+        operation = operation_name(req.method, resource)
+        injected = self.fabric.take_injected_error(self.array_name, operation)
         if injected is not None:
             return _errors(injected.status, injected.message, self.array_name)
-        return self._dispatch(req, handler)
+        resp = self._dispatch(req, handler)
+        if resp.status_code < 400:
+            self.fabric.served(self.array_name, operation)
+        return resp
 
     def _login(self, req: webob.Request) -> webob.Response:
         if req.headers.get("api-token") != self.array.api_token:

@@ -8,6 +8,8 @@ needs the header ``x-sim-token`` with the arrays' API token. One endpoint::
                   {"array": "array-b", "error": {"operation": "post_volumes",
                                                  "message": "...", "status": 400,
                                                  "times": 1}}
+                  {"array": "array-b", "down_after": {"operation": "post_volumes",
+                                                      "calls": 1}}
                   {"array": "array-b", "clear": true}
                   {"link": ["array-a", "array-b"], "up": false}
 
@@ -80,6 +82,9 @@ class ControlApp:
             self.sim.inject_error(name, str(err["operation"]), str(err["message"]),
                                   status=int(err.get("status", 400)),
                                   times=err.get("times", 1))
+        if "down_after" in body:
+            after = body["down_after"]
+            self.sim.fabric.down_after(name, str(after["operation"]), int(after.get("calls", 1)))
         faults = self.sim.fabric.fault(name)
         return _json(200, {"array": name, "unreachable": faults.unreachable,
                            "latency": faults.latency, "errors": len(faults.errors)})

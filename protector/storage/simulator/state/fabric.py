@@ -35,6 +35,15 @@ class InjectedError:
 
 
 @dataclass
+class Outage:
+    """The array stops answering (503) once ``operation`` has succeeded
+    ``calls`` more times: an array lost in the middle of a batch of copies."""
+
+    operation: str
+    calls: int
+
+
+@dataclass
 class ArrayFaults:
     # None: reachable; "refuse": the port is closed; "503": the API answers
     # 503. Either way the array counts as down for replication and pods.
@@ -43,6 +52,7 @@ class ArrayFaults:
     transfer_rate: int | None = None  # bytes/s cap on outgoing transfers
     latency: float = 0.0  # real seconds added to every API call (benchmarks)
     errors: list[InjectedError] = field(default_factory=list)
+    outage: Outage | None = None
 
 
 class Fabric:
@@ -241,12 +251,31 @@ class Fabric:
         with self.lock:
             self.fault(name).errors.append(InjectedError(operation, message, status, times))
 
+    def down_after(self, name: str, operation: str, calls: int = 1) -> None:
+        """Arm an :class:`Outage` of ``name``."""
+        if calls < 1:
+            raise ValueError("calls must be at least 1")
+        with self.lock:
+            self.fault(name).outage = Outage(operation, calls)
+
+    def served(self, name: str, operation: str) -> None:
+        """``operation`` succeeded on ``name``: an armed outage may begin."""
+        with self.lock:
+            outage = self.fault(name).outage
+            if outage is None or outage.operation != operation:
+                return
+            outage.calls -= 1
+            if outage.calls <= 0:
+                self.fault(name).outage = None
+                self.set_unreachable(name, "503")
+
     def clear_faults(self, name: str) -> None:
         with self.lock:
             self.set_unreachable(name, None)
             self.set_transfer_rate(name, None)
             self.set_latency(name, 0.0)
             self.fault(name).errors.clear()
+            self.fault(name).outage = None
 
     def take_injected_error(self, name: str, operation: str) -> InjectedError | None:
         with self.lock:

@@ -255,28 +255,14 @@ def test_manage_refused_by_policy_rolls_back(protected, clouds, sim, casts):
     assert _array(sim, "array-b") == {}
 
 
-def _down_after_first_copy(sim, monkeypatch, array: str = "array-b") -> None:
-    """``array`` answers 503 to everything once it made its first copy."""
-    state = sim.array(array)
-    post = state.post_volumes
-
-    def post_volumes(**kwargs):
-        made = post(**kwargs)
-        if kwargs.get("source"):
-            sim.fabric.set_unreachable(array, "503")
-        return made
-
-    monkeypatch.setattr(state, "post_volumes", post_volumes)
-
-
-def test_target_array_down_mid_copy(protected, clouds, sim, casts, monkeypatch):
+def test_target_array_down_mid_copy(protected, clouds, sim, casts):
     """array-b fails between the copies of a planned failover: the failover
     rolls back all the same (the source runs again), the copy array-b made
     before it went down is recorded as left, and the engine's sweep removes
     it once array-b answers."""
     owner, base, servers = protected
     site_a, site_b = clouds["site-a"], clouds["site-b"]
-    _down_after_first_copy(sim, monkeypatch)
+    sim.fabric.down_after("array-b", "post_volumes", calls=1)  # after its first copy
     done = _act(owner, base, casts, {"failover": {}})
     assert done["status"] == "rolled_back", done
     assert any(f["step"].startswith("copy volumes of ") for f in done["steps_failed"])

@@ -501,6 +501,12 @@ class ReplicationDriver(abc.ABC):
         """
 
     # -- failover -----------------------------------------------------------------
+    def check_materialisable(self) -> None:
+        """Raise :class:`~protector.storage.exception.StorageError` when copies
+        made on the target now could not be handed to the target's Cinder
+        (nothing is made or changed). Default: they always can."""
+        return None
+
     @abc.abstractmethod
     def materialise(self, point: RecoveryPoint | str, volumes: Sequence[VolumeRef],
                     tag: str) -> list[MaterialisedVolume]:

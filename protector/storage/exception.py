@@ -134,6 +134,18 @@ class ContainersLeft(StorageError):
     transient = True
 
 
+class PodPeerLost(StorageError):
+    """Cinder's Pure driver cannot take a sync volume in while the pod's
+    other array is gone: it stretches each one to it first."""
+
+    message = ("Array %(array)s, the other side of pod %(pod)s, does not answer: Cinder's "
+               "Pure driver stretches every replicated-sync volume it manages to it, so the "
+               "copies of a sync protection group cannot be handed to Cinder on "
+               "%(target)s now. Bring %(array)s back and retry.")
+    code = 409
+    transient = True
+
+
 class ImageNotFound(StorageError):
     # Exactly the text the spec's troubleshooting section shows.
     message = "Image '%(image)s' not found on target site"

@@ -98,6 +98,7 @@ class PickRecoveryPoint(task.Task):
         view = resources.load(operation_id, context)
         driver = view.storage(view.cloud(view.target))
         try:
+            driver.check_materialisable()
             wanted = view.params.get("recovery_point")
             if not wanted and view.pg.replication_type == "sync":
                 try:

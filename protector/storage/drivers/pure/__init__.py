@@ -106,6 +106,17 @@ class PureDriver(base.ReplicationDriver):
                                       else self.options.replicate_timeout)
 
     # -- failover -----------------------------------------------------------------------
+    def check_materialisable(self) -> None:
+        """Sync: the pod's other array must answer. Cinder's Pure driver puts
+        each replicated-sync volume it manages in a ghost pod, stretches that
+        to the peer and waits, without a timeout, until the peer is online;
+        with the peer lost the manage would never end (or fails)."""
+        if not isinstance(self.mode, PodReplication):
+            return
+        if not self.source.status().reachable:
+            raise exc.PodPeerLost(array=self.source.label, pod=self.mode.pod,
+                                  target=self.target.label)
+
     def materialise(self, point: base.RecoveryPoint | str, volumes: Sequence[base.VolumeRef],
                     tag: str) -> list[base.MaterialisedVolume]:
         name = point.name if isinstance(point, base.RecoveryPoint) else point

@@ -174,6 +174,12 @@ class PodOps(ArrayCore):
                     raise bad_request(
                         f"Array '{member}' is not connected for synchronous replication.", member
                     )
+                if not self.fabric.link_up(self.name, member):
+                    # The pod is made on the peer: it must answer.
+                    raise bad_request(
+                        f"Array '{member}' is not reachable: the array connection is "
+                        f"{self.fabric.connection_status(self.name, member)}.", member
+                    )
                 peer = self.fabric.arrays[member]
                 clash = peer.pods.get(name)
                 if clash is not None:

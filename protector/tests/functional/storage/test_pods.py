@@ -60,6 +60,23 @@ def test_stretch_errors():
         assert "already exists" in err(a.post_pods(names=["pod"], pod=flasharray.PodPost()))
 
 
+def test_no_stretch_to_an_array_out_of_reach(sim, a):
+    """The pod is made on the peer, so the peer must answer; Cinder's Pure
+    driver stretching a ghost pod for a sync volume's manage fails here
+    instead of waiting without end for the peer to come online."""
+    ok(a.post_pods(names=["pod"], pod=flasharray.PodPost()))
+    sim.make_unreachable("array-b")
+    res = a.post_pods_arrays(group_names=["pod"], member_names=["array-b"])
+    assert "Array 'array-b' is not reachable: the array connection is connecting" in err(res)
+    sim.make_reachable("array-b")
+    sim.set_link("array-a", "array-b", False)
+    assert "not reachable" in err(a.post_pods_arrays(group_names=["pod"],
+                                                     member_names=["array-b"]))
+    sim.set_link("array-a", "array-b", True)
+    ok(a.post_pods_arrays(group_names=["pod"], member_names=["array-b"]))
+    assert ok(a.get_pods(names=["pod"]))[0].array_count == 2
+
+
 def test_peer_loss_and_forced_unstretch(sim, a, b):
     _stretched(a)
     create_volumes(a, "pod::v1")

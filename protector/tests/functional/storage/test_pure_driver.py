@@ -196,6 +196,22 @@ def test_sync_pod_is_stretched_and_copies_leave_it(sync_env):
     assert env.copies(on="array-a") == []  # made on the target only
 
 
+def test_sync_copies_need_the_peer_for_cinder(sync_env):
+    """The array makes copies with the peer gone (above), but Cinder's Pure
+    driver could not manage them: it stretches each replicated-sync volume
+    to the lost peer first. The engine asks before it copies anything."""
+    env = sync_env
+    _protect(env, 1)
+    env.driver.check_materialisable()
+    env.sim.make_unreachable("array-a")
+    driver = env.make_driver(api_retries=0)
+    with pytest.raises(exc.PodPeerLost) as lost:
+        driver.check_materialisable()
+    assert str(lost.value).startswith(f"Array {env.endpoint('array-a').host}, the other "
+                                      f"side of pod {POD}, does not answer")
+    assert env.copies() == []
+
+
 def test_sync_survives_the_source(sync_env):
     env = sync_env
     vols = _protect(env, 2)

@@ -47,9 +47,9 @@ trap finish EXIT
 log "clean slate (whatever an earlier run left)"
 lab down --wipe
 
-log "up (--storage ${PROTECTOR_LAB_STORAGE:-mock})"
+log "up (--storage ${PROTECTOR_LAB_STORAGE:-pure})"
 up_start=$(date +%s)
-lab up --storage "${PROTECTOR_LAB_STORAGE:-mock}"
+lab up --storage "${PROTECTOR_LAB_STORAGE:-pure}"
 up_seconds=$(( $(date +%s) - up_start ))
 
 log "integration tests"

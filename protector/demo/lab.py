@@ -22,8 +22,7 @@ from openstack import config as os_config
 
 from protector.demo import drill
 from protector.demo.infra import Arrays
-from protector.lab import arrays as lab_arrays
-from protector.lab import catalog, config, keystone, procs, protector_site, workload
+from protector.lab import catalog, config, disaster, procs, protector_site, workload
 from protectorclient.v1 import client as pclient
 
 SITES = {"site-a": config.SITES["a"], "site-b": config.SITES["b"]}
@@ -68,7 +67,8 @@ class LabSite:
         procs.stop_all(self.site, ["protector-api", "protector-engine"])
 
     def start(self) -> None:
-        protector_site.up(self.site)
+        if len(self.running()) < 2:  # restore_site may have started it already
+            protector_site.up(self.site)
 
 
 class LabInfra:
@@ -140,16 +140,12 @@ class LabInfra:
 
     # -- disaster ---------------------------------------------------------------------
     def stop_site(self, site: str) -> None:
-        """Keystone stops: nothing of the site can be reached or authenticated;
-        with --storage pure its array stops answering too."""
-        procs.stop(SITES[site], "keystone-api")
-        if config.storage_mode() == "pure":
-            lab_arrays.fault(array=SITES[site].array_name, unreachable="refuse")
+        """protector and Keystone stop: nothing of the site can be reached or
+        authenticated; with --storage pure its array stops answering too."""
+        disaster.strike(SITES[site])
 
     def restore_site(self, site: str) -> None:
-        if config.storage_mode() == "pure" and lab_arrays.running():
-            lab_arrays.fault(array=SITES[site].array_name, clear=True)
-        keystone.up(SITES[site])
+        disaster.restore(SITES[site])
 
     def stop(self) -> None:
         """Delete the drill's servers and volumes on both sites."""

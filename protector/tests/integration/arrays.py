@@ -95,6 +95,47 @@ def assert_accounted(gone_pgroups: tuple[str, ...] = ()) -> dict[str, ArrayView]
     return views
 
 
+def unmanaged_volume(cloud: str, name: str, size_gb: int) -> str:
+    """A volume ``cloud``'s Cinder does not know, as ``source-name`` for
+    ``manage``: made on the site's array (pure), or the mock lab driver's
+    ``name@<GiB>`` convention (mock)."""
+    if config.storage_mode() != "pure":
+        return f"{name}@{size_gb}"
+    from pypureclient import flasharray
+
+    with lab_arrays.session(_site(cloud)) as client:
+        _ok(client.post_volumes(names=[name],
+                                volume=flasharray.VolumePost(provisioned=size_gb * 2**30)))
+    return name
+
+
+def remove_unmanaged(cloud: str, name: str) -> None:
+    """Eradicate the ``<name>-unmanaged`` copy Cinder's Pure driver leaves on
+    unmanage (an operator's job; no-op in mock mode). Fails if it is not there."""
+    drop_volume(cloud, f"{name}-unmanaged")
+
+
+def drop_volume(cloud: str, name: str) -> None:
+    """Destroy and eradicate array volume ``name`` (pure; no-op in mock mode)."""
+    if config.storage_mode() != "pure":
+        return
+    from pypureclient import flasharray
+
+    with lab_arrays.session(_site(cloud)) as client:
+        _ok(client.patch_volumes(names=[name], volume=flasharray.VolumePatch(destroyed=True)))
+        _ok(client.delete_volumes(names=[name]))
+
+
+def _site(cloud: str) -> config.Site:
+    return config.SITES[cloud.removeprefix("site-").split("-", 1)[0]]
+
+
+def _ok(resp: Any) -> Any:
+    errors = getattr(resp, "errors", None)
+    assert not errors, "; ".join(str(getattr(e, "message", e)) for e in errors)
+    return resp
+
+
 def server_backends(cloud: str, volume_ids: set[str]) -> set[str]:
     """The Cinder backends (host@backend) holding ``volume_ids``."""
     conn = _admin(cloud)

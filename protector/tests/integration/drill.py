@@ -5,10 +5,11 @@ mapping, two servers to protect, recovery points and the PG's removal."""
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -157,13 +158,61 @@ def health(cloud: str, pg_id: str) -> dict[str, Any]:
     return pg
 
 
-def wait_recovery_point(pg_id: str, timeout: float = 150) -> None:
-    """The first scheduled recovery point (RPO one minute), as the engine's
-    replication monitor reports it."""
+def wait_recovery_point(pg_id: str, since: float | None = None, timeout: float = 150) -> None:
+    """A scheduled recovery point (RPO one minute; replicated at ``since``
+    (epoch seconds) or later, if given), as site-a's replication monitor
+    reports it."""
     deadline = time.monotonic() + timeout
-    while health("site-a", pg_id)["last_replication_at"] is None:
-        assert time.monotonic() < deadline, "no recovery point was recorded"
+    while True:
+        at = health("site-a", pg_id)["last_replication_at"]
+        if at is not None and (since is None or _epoch(at) >= since):
+            return
+        assert time.monotonic() < deadline, f"no recovery point was recorded (last: {at})"
         time.sleep(3)
+
+
+def _epoch(iso: str) -> float:
+    """The API's timestamps are UTC, with or without the offset."""
+    at = datetime.fromisoformat(iso)
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
+
+
+def act_failing(cli: Openstack, cloud: str, *args: str) -> dict[str, Any]:
+    """``openstack protector protection-group <args> --wait`` that must not
+    complete (the CLI exits non-zero): the operation, as ``operation show``."""
+    proc = cli(cloud, "protector", "protection-group", *args, "--wait", "--timeout", "600",
+               check=False)
+    assert proc.returncode != 0, proc.stdout
+    found = re.search(r"Operation ([0-9a-f-]{36}) ", proc.stderr)
+    assert found, f"no operation in: {proc.stderr}"
+    return cli(cloud, "protector", "operation", "show", found.group(1), "-f", "json")
+
+
+def create_pg(cli: Openstack, pg_name: str, rtype: str) -> dict[str, Any]:
+    """A PG of the ``replicated-<rtype>`` type from site-a to site-b."""
+    return cli("site-a", "protector", "protection-group", "create", "--name", pg_name,
+               "--replication-type", rtype, "--volume-type", f"replicated-{rtype}",
+               "--primary-site", "site-a", "--secondary-site", "site-b", "-f", "json")
+
+
+def protect(cli: Openstack, pg_name: str, made: dict[str, dict[str, str]],
+            timeout: float = 180) -> None:
+    """The policy (the lab's arrays, RPO one minute), then the servers in name
+    order (boot order 1, 2...); wait until every member is protected."""
+    cli("site-a", "protector", "policy", "create", pg_name, *policy_args(),
+        "--rpo-minutes", "1")
+    for order, name in enumerate(sorted(made), 1):
+        cli("site-a", "protector", "member", "add", pg_name, made[name]["server"],
+            "--boot-order", str(order))
+    deadline = time.monotonic() + timeout
+    while True:
+        members = cli("site-a", "protector", "member", "list", pg_name, "-f", "json")
+        statuses = {m["status"] for m in members}
+        assert "error" not in statuses, members
+        if statuses == {"protected"}:
+            return
+        assert time.monotonic() < deadline, f"members were not protected: {members}"
+        time.sleep(2)
 
 
 def delete_pg(cli: Openstack, pg_name: str, timeout: float = 180) -> None:

@@ -18,7 +18,7 @@ from protector.cloud import sdk
 from protector.cloud.base import Cloud
 from protector.cloud.common import OPERATION_KEY, operation_tag
 from protector.cloud.compute import NIC
-from protector.tests.integration import cloud_lab
+from protector.tests.integration import arrays, cloud_lab
 
 pytestmark = pytest.mark.integration
 TYPE = "replicated-async"
@@ -74,17 +74,19 @@ def test_manage_unmanage_with_host_discovery(admin: Cloud,
     host = vol.manage_host(TYPE)
     backend = vol.find_volume_type(TYPE).backend_name
     assert host.endswith("@" + backend)
-    # The lab's Cinder driver reads the size from the "@3" suffix (lab only).
-    vid = vol.manage_volume({"source-name": f"{_name()}@3"}, TYPE, name=_name(),
+    source = arrays.unmanaged_volume("site-a", _name(), 3)
+    vid = vol.manage_volume({"source-name": source}, TYPE, name=_name(),
                             bootable=True, metadata={OPERATION_KEY: "it"})
     cleanups.append(lambda: vol.delete_volume(vid))
     got = vol.get_volume(vid)
     assert (got.status, got.size_gb, got.bootable) == ("available", 3, True)
     assert got.host and got.host.startswith(host)
     vol.unmanage_volume(vid)
+    vol.wait_deleted(vid)
+    arrays.remove_unmanaged("site-a", f"volume-{vid}-cinder")
 
 
-def test_tenant_manage_needs_the_spec_policy(demo: Cloud,
+def test_tenant_manage_needs_the_spec_policy(admin: Cloud, demo: Cloud,
                                              cleanups: list[Callable[[], None]]) -> None:
     """Without the spec's Cinder policy changes the tenant gets the spec's 403;
     with them, discovery and manage work as the tenant."""
@@ -94,10 +96,12 @@ def test_tenant_manage_needs_the_spec_policy(demo: Cloud,
         assert str(err).startswith(
             "Policy doesn't allow volume_extension:services:index to be performed")
         host = None
+    source = arrays.unmanaged_volume("site-a", _name(), 1)
     try:
-        vid = demo.volume.manage_volume({"source-name": f"{_name()}@1"}, TYPE,
-                                        host=host or "cinder-a@lab-fake")
+        vid = demo.volume.manage_volume({"source-name": source}, TYPE,
+                                        host=host or admin.volume.manage_host(TYPE))
     except exc.PolicyForbidden as err:
+        arrays.drop_volume("site-a", source)
         text = str(err)
         assert text.startswith(
             "Policy doesn't allow volume_extension:volume_manage to be performed")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from protector.lab import catalog, config
+from protector.lab import catalog, config, disaster
 from protector.tests.integration import arrays as lab_arrays_check
 from protector.tests.integration import drill
 from protector.tests.integration.drill import Tenant
@@ -43,7 +43,77 @@ def _accounted(pg_id: str | None = None) -> None:
         lab_arrays_check.assert_accounted(gone_pgroups=gone)
 
 
-def _on_target(tenant: Tenant, mark: str, names: list[str]) -> dict[str, Any]:
+def _show(cli: Openstack, cloud: str, pg_name: str) -> dict[str, Any]:
+    return cli(cloud, "protector", "protection-group", "show", pg_name, "-f", "json")
+
+
+def _home(cli: Openstack, tenants: dict[str, Tenant],
+          workload: tuple[str, dict[str, dict[str, str]]], rtype: str,
+          volumes_b: set[str]) -> None:
+    """From failed over on site-b: reprotect retires site-a's copy (servers
+    and volumes), failback brings the servers home; site-b ends empty."""
+    mark, made = workload
+    a, b = tenants["site-a"], tenants["site-b"]
+    pg_name = f"{mark}-pg"
+    _run(cli, "site-b", "reprotect", pg_name, label=rtype)
+    a.wait_servers(mark, 0)
+    assert not {v["boot"] for v in made.values()} & set(a.volumes())
+    _accounted()
+    _run(cli, "site-b", "failback", pg_name, "--network-mapping", NETWORK_MAP, label=rtype)
+    _on_target(a, mark, sorted(made))
+    b.wait_servers(mark, 0)
+    assert set(b.volumes()) == volumes_b
+    assert _show(cli, "site-a", pg_name)["status"] == "active"
+
+
+def _disaster(cli: Openstack, tenants: dict[str, Tenant],
+              workload: tuple[str, dict[str, dict[str, str]]], rtype: str,
+              pg: dict[str, Any], volumes_b: set[str]) -> None:
+    """5. site-a's protector, Keystone (and array) stop; unplanned failover
+    on site-b from the newest point that reached it. 6. site-a returns with
+    its old servers still running; sync-force makes it agree with site-b,
+    then reprotect and failback as after the planned failover."""
+    mark, made = workload
+    a, b = tenants["site-a"], tenants["site-b"]
+    pg_name = pg["name"]
+    if rtype == "async":
+        drill.wait_recovery_point(pg["id"], since=time.time())
+    disaster.strike(config.SITES["a"])
+    failover = ("failover", pg_name, "--unplanned", "--network-mapping", NETWORK_MAP)
+    if rtype == "sync" and config.storage_mode() == "pure":
+        # Cinder's Pure driver stretches each replicated-sync volume it
+        # manages to the pod's other array, and waits for it without end:
+        # with array-a lost, protector refuses before it copies anything.
+        op = drill.act_failing(cli, "site-b", *failover)
+        assert op["status"] in ("failed", "rolled_back"), op
+        assert "the other side of pod cinder-pod, does not answer" in op["error_message"], op
+        assert not (op["result"] or {}).get("leftovers"), op
+        b.wait_servers(mark, 0)
+        assert set(b.volumes()) == volumes_b
+        disaster.restore(config.SITES["a"])
+        # site-b recorded the refusal alone: site-a's copy, where the PG
+        # still runs, wins (the spec's sync-force after a partition).
+        forced = cli("site-a", "protector", "protection-group", "sync-force", pg_name,
+                     "-f", "json")
+        assert forced["status"] == "IN_SYNC", forced
+        assert _show(cli, "site-a", pg_name)["status"] == "active"
+        _accounted()
+        return
+    op = _run(cli, "site-b", *failover, label=rtype)
+    assert op["failover_type"] == "unplanned"
+    _on_target(b, mark, sorted(made), accounted=False)  # site-a cannot be read
+    assert _show(cli, "site-b", pg_name)["status"] == "failed_over"
+    disaster.restore(config.SITES["a"])
+    assert {s.status for s in a.servers(mark).values()} == {"ACTIVE"}
+    forced = cli("site-b", "protector", "protection-group", "sync-force", pg_name,
+                 "-f", "json")
+    assert forced["status"] == "IN_SYNC", forced
+    assert forced["local_version"] == forced["peer_version"], forced
+    _home(cli, tenants, workload, rtype, volumes_b)
+
+
+def _on_target(tenant: Tenant, mark: str, names: list[str],
+               accounted: bool = True) -> dict[str, Any]:
     """The servers run on ``tenant``'s Nova, each with a boot and a data
     volume from its own Cinder (its Pure back end with --storage pure)."""
     servers = tenant.wait_servers(mark, len(names))
@@ -57,7 +127,8 @@ def _on_target(tenant: Tenant, mark: str, names: list[str]) -> dict[str, Any]:
         if config.storage_mode() == "pure":
             backends = lab_arrays_check.server_backends(tenant.cloud, attached)
             assert backends == {f"cinder-{tenant.cloud[-1]}@pure"}, (server.name, backends)
-    _accounted()
+    if accounted:
+        _accounted()
     return servers
 
 
@@ -70,29 +141,13 @@ def test_drill(tenant_openstack: Openstack, mapping: None, tenants: dict[str, Te
     if rtype == "sync" and config.storage_mode() != "pure":
         pytest.skip("the sync drill runs on --storage pure (issue #16)")
     cli = tenant_openstack
-    vtype = f"replicated-{rtype}"
     mark, made = workload
     a, b = tenants["site-a"], tenants["site-b"]
     names = sorted(made)
     pg_name = f"{mark}-pg"
-    pg = cli("site-a", "protector", "protection-group", "create", "--name",
-                   pg_name, "--replication-type", rtype, "--volume-type", vtype,
-                   "--primary-site", "site-a", "--secondary-site", "site-b", "-f", "json")
+    pg = drill.create_pg(cli, pg_name, rtype)
     try:
-        cli("site-a", "protector", "policy", "create", pg_name, *drill.policy_args(),
-            "--rpo-minutes", "1")
-        for order, name in enumerate(names, 1):
-            cli("site-a", "protector", "member", "add", pg_name,
-                      made[name]["server"], "--boot-order", str(order))
-        deadline = time.monotonic() + 180
-        while True:
-            members = cli("site-a", "protector", "member", "list", pg_name, "-f", "json")
-            statuses = {m["status"] for m in members}
-            assert "error" not in statuses, members
-            if statuses == {"protected"}:
-                break
-            assert time.monotonic() < deadline, f"members were not protected: {members}"
-            time.sleep(2)
+        drill.protect(cli, pg_name, made)
         if rtype == "async":  # a pod replicates continuously: no schedule to wait for
             drill.wait_recovery_point(pg["id"])
         volumes_b, networks_b = set(b.volumes()), b.networks()
@@ -113,25 +168,16 @@ def test_drill(tenant_openstack: Openstack, mapping: None, tenants: dict[str, Te
         assert op["failover_type"] == "planned"
         _on_target(b, mark, names)
         assert {s.status for s in a.servers(mark).values()} == {"SHUTOFF"}
-        shown = cli("site-b", "protector", "protection-group", "show", pg_name,
-                          "-f", "json")
-        assert shown["status"] == "failed_over"
+        assert _show(cli, "site-b", pg_name)["status"] == "failed_over"
 
-        # 3. Reprotect on site-b: site-a's old copy (servers, volumes) is retired.
-        _run(cli, "site-b", "reprotect", pg_name, label=rtype)
-        a.wait_servers(mark, 0)
-        assert not {v["boot"] for v in made.values()} & set(a.volumes())
-        _accounted()
+        # 3, 4. Reprotect on site-b (site-a's old copy retired), fail back.
+        _home(cli, tenants, workload, rtype, volumes_b)
 
-        # 4. Failback to site-a; site-b ends as it began.
-        _run(cli, "site-b", "failback", pg_name, "--network-mapping", NETWORK_MAP, label=rtype)
-        _on_target(a, mark, names)
-        b.wait_servers(mark, 0)
-        assert set(b.volumes()) == volumes_b
-        shown = cli("site-a", "protector", "protection-group", "show", pg_name,
-                          "-f", "json")
-        assert shown["status"] == "active"
+        # 5, 6. Disaster on site-a, unplanned failover on site-b, site-a back.
+        _disaster(cli, tenants, workload, rtype, pg, volumes_b)
     finally:
+        if disaster.struck(config.SITES["a"]):
+            disaster.restore(config.SITES["a"])
         drill.delete_pg(cli, pg_name)
     # The PG's protection groups are gone from both arrays with it.
     _accounted(pg["id"])

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from protector.lab import config
+from protector.tests.integration import arrays
 from protector.tests.integration.helpers import SITES, Openstack, register_sites
 
 CLOUDS = [site.cloud for site in SITES]
@@ -34,6 +35,13 @@ def _wait_volume(openstack: Openstack, cloud: str, volume: str, timeout: float =
         if shown["status"] not in ("creating", "managing"):
             return shown
         assert time.monotonic() < deadline, f"{volume} still {shown['status']}"
+        time.sleep(1)
+
+
+def _wait_gone(openstack: Openstack, cloud: str, volume: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while any(v["ID"] == volume for v in openstack(cloud, "volume", "list", "-f", "json")):
+        assert time.monotonic() < deadline, f"{volume} still listed after {timeout:.0f}s"
         time.sleep(1)
 
 
@@ -77,18 +85,22 @@ def test_cirros_image_on_both_sites(openstack: Openstack) -> None:
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_member_manages_and_unmanages_a_volume(openstack: Openstack, cloud: str) -> None:
     """The Cinder policy changes: a project member (what a trust delegates) may
-    manage and unmanage volumes. The fake back end sizes `name@N` as N GiB."""
+    manage and unmanage volumes: one made on the site's array (pure), or the
+    mock back end's `name@N`, sized N GiB."""
     demo = f"{cloud}-demo"
     host = f"cinder-{cloud.removeprefix('site-')}@{_backend(openstack, cloud)}"
     name = f"lab-managed-{int(time.time())}"
+    source = arrays.unmanaged_volume(cloud, name, 2)
     created = openstack(demo, "volume", "create", "--remote-source",
-                        f"source-name={name}@2", "--host", f"{host}#{host.split('@')[1]}",
+                        f"source-name={source}", "--host", f"{host}#{host.split('@')[1]}",
                         "--type", "replicated-async", "--non-bootable", name, "-f", "json")
     try:
         shown = _wait_volume(openstack, demo, created["id"])
         assert (shown["status"], shown["size"]) == ("available", 2), shown
     finally:
         openstack(demo, "volume", "delete", "--remote", created["id"])
+    _wait_gone(openstack, demo, created["id"])
+    arrays.remove_unmanaged(cloud, f"volume-{created['id']}-cinder")
 
 
 @pytest.mark.xfail(strict=True, reason=(

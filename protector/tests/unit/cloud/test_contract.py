@@ -19,9 +19,8 @@ from protector.cloud.base import Cloud
 from protector.cloud.common import OPERATION_KEY, operation_tag
 from protector.cloud.compute import NIC
 from protector.cloud.fake import FakeClock, FakeCloud
-from protector.lab import arrays as lab_arrays
 from protector.lab import config
-from protector.tests.integration import cloud_lab
+from protector.tests.integration import arrays, cloud_lab
 
 
 @dataclass
@@ -50,33 +49,12 @@ def _fake_twin() -> Twin:
 def _sdk_twin() -> Twin:
     cloud = cloud_lab.lab_cloud("site-a")
     cloud_lab.ensure_group_type(cloud)
-    if config.storage_mode() == "pure":
-        return Twin(cloud, "replicated-async", _array_volume, drop_unmanaged=_drop_unmanaged)
-    # The lab's mock Cinder driver takes the size from a "@<GiB>" suffix.
+    # The array (pure) or the mock lab driver's "name@<GiB>" (mock).
     return Twin(cloud, "replicated-async",
-                lambda size: f"dr-ct-{uuid.uuid4().hex[:12]}@{size}")
-
-
-def _drop_unmanaged(volume_id: str) -> None:
-    from pypureclient import flasharray
-
-    name = f"volume-{volume_id}-cinder-unmanaged"
-    with lab_arrays.session(config.SITES["a"]) as client:
-        client.patch_volumes(names=[name], volume=flasharray.VolumePatch(destroyed=True))
-        client.delete_volumes(names=[name])
-
-
-def _array_volume(size: int) -> str:
-    """--storage pure: a volume made on site-a's simulated FlashArray, for
-    Cinder's Pure driver to manage."""
-    from pypureclient import flasharray
-
-    name = f"dr-ct-{uuid.uuid4().hex[:12]}"
-    with lab_arrays.session(config.SITES["a"]) as client:
-        res = client.post_volumes(names=[name], volume=flasharray.VolumePost(
-            provisioned=size * 1024 ** 3))
-        assert res.status_code == 200, res.errors
-    return name
+                lambda size: arrays.unmanaged_volume("site-a", f"dr-ct-{uuid.uuid4().hex[:12]}",
+                                                     size),
+                drop_unmanaged=lambda vid: arrays.remove_unmanaged("site-a",
+                                                                   f"volume-{vid}-cinder"))
 
 
 @pytest.fixture(params=["fake", pytest.param("sdk", marks=pytest.mark.integration)])

@@ -97,7 +97,12 @@ class Drill:
             self.mapping = self.admin["site-a"].tenant_mappings.create(
                 local_tenant=local, remote_site="site-b", remote_tenant=remote,
                 description="demo tenant mapping")["id"]
-        self.console.print("  sites registered on both sites; tenant mapping mirrored")
+        # The tenant calls each site once, so that each holds its trust (the
+        # spec: a project acts on a site only after one of its users did).
+        for owner in self.owner.values():
+            owner.protection_groups.list()
+        self.console.print("  sites registered on both sites; tenant mapping mirrored; "
+                           "the tenant signed in to both")
 
     def protect(self) -> None:
         owner = self.owner["site-a"]
@@ -192,9 +197,15 @@ class Drill:
         """Take the members out, delete the PG and the tenant mapping this
         drill made (a drill on clouds that outlive it: the lab)."""
         owner = self.owner[site]
+        deadline = time.monotonic() + timeout
+        # A member still being protected is left to its protect operation
+        # first: removed under it, what that operation made has no owner.
+        while any(m["status"] == "adding" for m in owner.members.list(self.pg, limit=1000)):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"members of {self.pg} are still being protected")
+            time.sleep(1)
         for member in owner.members.list(self.pg, limit=1000):
             owner.members.remove(self.pg, member["id"])
-        deadline = time.monotonic() + timeout
         while list(owner.members.list(self.pg, limit=1)):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"members of {self.pg} were not removed in time")

@@ -13,7 +13,7 @@ from protector import exception
 from protector.cloud.compute import PortSpec, ServerSpec
 from protector.db import operations as op_db
 from protector.engine import fanout, resources
-from protector.reports.operation import format_duration as format_age
+from protector.reports.operation import format_duration
 from protector.storage import exception as storage_exc
 from protector.storage.base import RecoveryPoint
 
@@ -135,7 +135,7 @@ def _picked(view: resources.OperationView, point: RecoveryPoint) -> dict[str, An
                               "age_seconds": round(age, 1)}
     rpo = view.pg.policy.rpo_minutes if view.pg.policy is not None else None
     if rpo is not None and age > rpo * 60:
-        picked["warning"] = (f"recovery point {point.name} is {format_age(age)} old, beyond "
+        picked["warning"] = (f"recovery point {point.name} is {format_duration(age)} old, beyond "
                              f"the RPO of {rpo} min; is replication to "
                              f"{view.target.name} stopped?")
         LOG.warning("Protection group %s: %s", view.pg.id, picked["warning"])

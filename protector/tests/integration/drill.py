@@ -177,15 +177,31 @@ def _epoch(iso: str) -> float:
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
 
 
+WAIT = ("--wait", "--timeout", "600")
+
+
+def act(cli: Openstack, cloud: str, *args: str) -> dict[str, Any]:
+    """``openstack protector protection-group <args> --wait``: the operation
+    it started, completed (the CLI exits non-zero otherwise)."""
+    return cli(cloud, "protector", "protection-group", *args, *WAIT, "-f", "json")
+
+
 def act_failing(cli: Openstack, cloud: str, *args: str) -> dict[str, Any]:
-    """``openstack protector protection-group <args> --wait`` that must not
-    complete (the CLI exits non-zero): the operation, as ``operation show``."""
-    proc = cli(cloud, "protector", "protection-group", *args, "--wait", "--timeout", "600",
-               check=False)
+    """:func:`act` for an operation that must not complete (the CLI exits
+    non-zero): the operation, as ``operation show``."""
+    proc = cli(cloud, "protector", "protection-group", *args, *WAIT, check=False)
     assert proc.returncode != 0, proc.stdout
     found = re.search(r"Operation ([0-9a-f-]{36}) ", proc.stderr)
     assert found, f"no operation in: {proc.stderr}"
-    return cli(cloud, "protector", "operation", "show", found.group(1), "-f", "json")
+    return show_operation(cli, cloud, found.group(1))
+
+
+def show_operation(cli: Openstack, cloud: str, op_id: str) -> dict[str, Any]:
+    return cli(cloud, "protector", "operation", "show", op_id, "-f", "json")
+
+
+def show_pg(cli: Openstack, cloud: str, pg_name: str) -> dict[str, Any]:
+    return cli(cloud, "protector", "protection-group", "show", pg_name, "-f", "json")
 
 
 def create_pg(cli: Openstack, pg_name: str, rtype: str) -> dict[str, Any]:

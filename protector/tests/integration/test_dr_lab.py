@@ -26,11 +26,10 @@ from protector.tests.integration.helpers import Openstack
 pytestmark = pytest.mark.integration
 TYPE = "replicated-async"
 NETWORK_MAP = f"{catalog.NETWORK}={catalog.NETWORK}"
-WAIT = ("--wait", "--timeout", "600", "-f", "json")
 
 
 def _run(tenant: Openstack, cloud: str, *args: str, label: str = "") -> dict[str, Any]:
-    op = tenant(cloud, "protector", "protection-group", *args, *WAIT)
+    op = drill.act(tenant, cloud, *args)
     assert op["status"] == "completed", op
     drill.record_rto(op, label)
     return op
@@ -41,10 +40,6 @@ def _accounted(pg_id: str | None = None) -> None:
     if config.storage_mode() == "pure":
         gone = (f"protector-{pg_id.replace('-', '')}",) if pg_id else ()
         lab_arrays_check.assert_accounted(gone_pgroups=gone)
-
-
-def _show(cli: Openstack, cloud: str, pg_name: str) -> dict[str, Any]:
-    return cli(cloud, "protector", "protection-group", "show", pg_name, "-f", "json")
 
 
 def _home(cli: Openstack, tenants: dict[str, Tenant],
@@ -63,7 +58,7 @@ def _home(cli: Openstack, tenants: dict[str, Tenant],
     _on_target(a, mark, sorted(made))
     b.wait_servers(mark, 0)
     assert set(b.volumes()) == volumes_b
-    assert _show(cli, "site-a", pg_name)["status"] == "active"
+    assert drill.show_pg(cli, "site-a", pg_name)["status"] == "active"
 
 
 def _disaster(cli: Openstack, tenants: dict[str, Tenant],
@@ -80,7 +75,7 @@ def _disaster(cli: Openstack, tenants: dict[str, Tenant],
         drill.wait_recovery_point(pg["id"], since=time.time())
     disaster.strike(config.SITES["a"])
     failover = ("failover", pg_name, "--unplanned", "--network-mapping", NETWORK_MAP)
-    if rtype == "sync" and config.storage_mode() == "pure":
+    if rtype == "sync":  # (the sync drill runs on --storage pure only)
         # Cinder's Pure driver stretches each replicated-sync volume it
         # manages to the pod's other array, and waits for it without end:
         # with array-a lost, protector refuses before it copies anything.
@@ -96,13 +91,13 @@ def _disaster(cli: Openstack, tenants: dict[str, Tenant],
         forced = cli("site-a", "protector", "protection-group", "sync-force", pg_name,
                      "-f", "json")
         assert forced["status"] == "IN_SYNC", forced
-        assert _show(cli, "site-a", pg_name)["status"] == "active"
+        assert drill.show_pg(cli, "site-a", pg_name)["status"] == "active"
         _accounted()
         return
     op = _run(cli, "site-b", *failover, label=rtype)
     assert op["failover_type"] == "unplanned"
     _on_target(b, mark, sorted(made), accounted=False)  # site-a cannot be read
-    assert _show(cli, "site-b", pg_name)["status"] == "failed_over"
+    assert drill.show_pg(cli, "site-b", pg_name)["status"] == "failed_over"
     disaster.restore(config.SITES["a"])
     assert {s.status for s in a.servers(mark).values()} == {"ACTIVE"}
     forced = cli("site-b", "protector", "protection-group", "sync-force", pg_name,
@@ -168,7 +163,7 @@ def test_drill(tenant_openstack: Openstack, mapping: None, tenants: dict[str, Te
         assert op["failover_type"] == "planned"
         _on_target(b, mark, names)
         assert {s.status for s in a.servers(mark).values()} == {"SHUTOFF"}
-        assert _show(cli, "site-b", pg_name)["status"] == "failed_over"
+        assert drill.show_pg(cli, "site-b", pg_name)["status"] == "failed_over"
 
         # 3, 4. Reprotect on site-b (site-a's old copy retired), fail back.
         _home(cli, tenants, workload, rtype, volumes_b)

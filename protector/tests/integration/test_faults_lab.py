@@ -27,7 +27,6 @@ from protector.tests.integration.drill import Tenant
 from protector.tests.integration.helpers import Openstack
 
 pytestmark = pytest.mark.integration
-WAIT = ("--wait", "--timeout", "600", "-f", "json")
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +51,9 @@ def pg(tenant_openstack: Openstack, mapping: None,
     arrays.assert_accounted(gone_pgroups=(f"protector-{created['id'].replace('-', '')}",))
 
 
-def _act(cli: Openstack, cloud: str, *args: str) -> dict[str, Any]:
-    return cli(cloud, "protector", "protection-group", *args, *WAIT)
-
-
 def _home_untouched(cli: Openstack, pg: dict[str, Any], tenants: dict[str, Tenant]) -> None:
     """The PG runs on site-a as before, its servers ACTIVE, none on site-b."""
-    shown = cli("site-a", "protector", "protection-group", "show", pg["name"], "-f", "json")
+    shown = drill.show_pg(cli, "site-a", pg["name"])
     assert shown["status"] == "active", shown
     servers = tenants["site-a"].servers(pg["mark"])
     assert len(servers) == 2 and {s.status for s in servers.values()} == {"ACTIVE"}, servers
@@ -79,9 +74,9 @@ def test_target_array_down_mid_copy(tenant_openstack: Openstack, pg: dict[str, A
     assert "left on the target until it answers" in op["error_message"], op
     assert "array copies" in op["result"]["leftovers"], op
     _home_untouched(cli, pg, tenants)
-    # array-b answers again: the engine's sweep (every 15 s) removes the copy.
+    # array-b answers again: the engine's sweep (every 5 s in the lab) removes the copy.
     deadline = time.monotonic() + 120
-    while "leftovers" in (_show_op(cli, op["id"])["result"] or {}):
+    while "leftovers" in (drill.show_operation(cli, "site-a", op["id"])["result"] or {}):
         assert time.monotonic() < deadline, "the leftover copy was not swept"
         time.sleep(3)
     arrays.assert_accounted()
@@ -128,20 +123,17 @@ def test_stale_point_beyond_the_rpo(tenant_openstack: Openstack, pg: dict[str, A
                     break
             assert time.monotonic() < deadline, "the PG stayed within its RPO, link down"
             time.sleep(5)
-        op = _act(cli, "site-a", "test-failover", pg["name"], "--auto-network")
+        op = drill.act(cli, "site-a", "test-failover", pg["name"], "--auto-network")
         assert op["status"] == "completed", op
         point = op["result"]["recovery_point"]
         assert point["age_seconds"] > 60, point
         assert point["warning"].startswith(f"recovery point {point['name']} is "), point
         assert "old, beyond the RPO of 1 min" in point["warning"], point
         tenants["site-b"].wait_servers(pg["mark"], 2)
-        done = _act(cli, "site-a", "test-cleanup", pg["name"])
+        done = drill.act(cli, "site-a", "test-cleanup", pg["name"])
         assert done["status"] == "completed", done
     finally:
         lab_arrays.fault(link=["array-a", "array-b"], up=True)
     _home_untouched(cli, pg, tenants)
     arrays.assert_accounted()
 
-
-def _show_op(cli: Openstack, op_id: str) -> dict[str, Any]:
-    return cli("site-a", "protector", "operation", "show", op_id, "-f", "json")

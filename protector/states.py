@@ -57,6 +57,7 @@ OP_ROLLED_BACK = "rolled_back"
 OPERATION_STATES = (OP_PENDING, OP_RUNNING, OP_COMPLETED, OP_FAILED,
                     OP_ROLLING_BACK, OP_ROLLED_BACK)
 OP_FINAL = frozenset({OP_COMPLETED, OP_FAILED, OP_ROLLED_BACK})
+OP_ACTIVE = (OP_PENDING, OP_RUNNING, OP_ROLLING_BACK)
 
 # PG events. An operation of type T fires T to start, then one of
 # done / partial / failed / rolled_back when it ends. A reprotect ends with

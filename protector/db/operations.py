@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from oslo_utils import timeutils
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 
-from protector import exception
+from protector import exception, states
 from protector.db import models, query, session
 
 
@@ -48,3 +50,29 @@ def steps(context: Any, op_id: str) -> list[models.OperationStep]:
         return list(s.scalars(select(models.OperationStep).where(
             models.OperationStep.operation_id == op_id).order_by(
                 models.OperationStep.started_at, models.OperationStep.created_at)))
+
+
+def cancel_pending(context: Any, op_id: str, reason: str) -> bool:
+    """Fail an operation no engine has claimed yet, in one conditional
+    UPDATE (the engine's claim is one too, so exactly one of them wins).
+    False: an engine holds it, or it has ended."""
+    op = models.Operation
+    with session.writer(context) as s:
+        result = s.execute(sql_update(op).where(
+            op.id == op_id, op.status == states.OP_PENDING, op.engine_host.is_(None))
+            .values(status=states.OP_FAILED, error_message=reason,
+                    completed_at=timeutils.utcnow()))
+        return result.rowcount == 1
+
+
+def active_for_member(context: Any, pg_id: str, member_id: str,
+                      operation_type: str) -> list[models.Operation]:
+    """The PG's unfinished operations of a type made for one member."""
+    op = models.Operation
+    with session.reader(context) as s:
+        found = s.scalars(select(op).where(
+            op.protection_group_id == pg_id, op.operation_type == operation_type,
+            op.status.in_(states.OP_ACTIVE)))
+        return [o for o in found
+                if member_id == (o.parameters or {}).get("member_id")
+                or member_id in ((o.parameters or {}).get("member_ids") or ())]

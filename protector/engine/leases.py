@@ -19,7 +19,7 @@ from protector.conf import CONF
 from protector.db import models, session
 
 LOG = log.getLogger(__name__)
-_ACTIVE = (states.OP_PENDING, states.OP_RUNNING, states.OP_ROLLING_BACK)
+_ACTIVE = states.OP_ACTIVE
 
 
 def _expiry() -> datetime.datetime:

@@ -38,6 +38,19 @@ def _start(req: dispatch.Request, pg: Any, op_type: str, member_id: str) -> None
         dispatch.LOG.warning("Operation %s recorded; cast failed: %s", op.id, exc)
 
 
+def _stop_protecting(req: dispatch.Request, pg: Any, member: Any) -> None:
+    """A member still being added: its protect operation is cancelled if no
+    engine has started it; one that has may be making containers and
+    volumes, which only its own revert can account for, so not now."""
+    for op in op_db.active_for_member(req.context, pg.id, member.id, states.OP_PROTECT):
+        if not op_db.cancel_pending(req.context, op.id,
+                                    f"cancelled: member {member.id} was removed"):
+            raise exception.Conflict(
+                reason=f"member {member.id} is being protected by operation {op.id}; "
+                       "remove it once that operation has ended "
+                       "(openstack protector operation show)")
+
+
 def _editable(pg: Any) -> None:
     if pg.status not in states.PG_EDITABLE:
         raise exception.InvalidState(resource="Protection group", id=pg.name,
@@ -103,6 +116,8 @@ def delete(req: dispatch.Request, project_id: str, pg_id: str, member_id: str) -
     pg = pg_api.lookup(req, project_id, pg_id, rules.DELETE)
     _editable(pg)
     member = db.get(req.context, pg.id, member_id)
+    if member.status == ADDING:
+        _stop_protecting(req, pg, member)
     if not db.has_volumes(req.context, member.id):
         service.modify(req.context, pg, lambda: db.delete(req.context, pg.id, member.id))
         return dispatch.json_response(None, status=204)

@@ -89,6 +89,13 @@ class ImageNotFound(CloudError):
     code = 409
 
 
+class RetypeFailed(CloudError):
+    """Cinder ended a retype with the volume still of its old type."""
+
+    message = ("Volume %(id)s on site %(site)s was not retyped to %(volume_type)s "
+               "(it is still %(current)s): %(reason)s")
+
+
 class ResourceInError(CloudError):
     """A resource went to an error status (server ERROR, volume error_managing)."""
 

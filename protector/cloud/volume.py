@@ -24,6 +24,7 @@ DELETED = "deleted"  # what wait_deleted reads once Cinder answers 404
 IN_USE = "in-use"
 RESERVED_GROUP_TYPE = "default_cgsnapshot_type"
 VOLUME_FAILED = ("error", "error_managing", "error_extending", "error_deleting")
+RETYPING, RETYPED = "retyping", "retyped"
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,38 @@ class VolumeAPI(abc.ABC):
         common.wait_for(read, lambda status: status, (DELETED,), ("error_deleting",),
                         options=self.options, timeout=timeout, resource="Volume",
                         resource_id=volume_id, site=self.site)
+
+    @abc.abstractmethod
+    def retype_volume(self, volume_id: str, volume_type: str) -> None:
+        """Change the volume's type in place (``migration_policy=never``: the
+        back end it is on must serve the new type); does not wait.
+
+        :raises CloudRequestFailed: Cinder refused it (status, same type).
+        """
+
+    def wait_retyped(self, volume_id: str, volume_type: str,
+                     timeout: float | None = None) -> Volume:
+        """Wait until a retype has ended; Cinder puts a volume back in its
+        old status whether the back end retyped it or not, so the type says.
+
+        :raises RetypeFailed: it ended still of its old type.
+        """
+        def read() -> Volume:
+            return self.get_volume(volume_id)
+
+        done = common.wait_for(
+            read, lambda v: RETYPED if v.status != RETYPING else v.status, (RETYPED,), (),
+            options=self.options, timeout=timeout, resource="Volume", resource_id=volume_id,
+            site=self.site)
+        if done.volume_type != volume_type:
+            why = self.last_fault(volume_id) or "see the cinder-volume log"
+            raise exc.RetypeFailed(id=volume_id, site=self.site, volume_type=volume_type,
+                                   current=done.volume_type, reason=why)
+        return done
+
+    def last_fault(self, volume_id: str) -> str | None:
+        """Why an asynchronous Cinder action on the volume failed, if known."""
+        return None
 
     # -- types and services ----------------------------------------------------------------
     @abc.abstractmethod

@@ -37,6 +37,15 @@ opts = [
     cfg.StrOpt("sync_pod_name", default="cinder-pod",
                help="Stretched ActiveCluster pod holding sync-replicated volumes "
                     "(the Cinder Pure driver's pure_replication_pod_name)."),
+    cfg.StrOpt("unreplicated_volume_type",
+               help="Volume type on this site, on the same Cinder back end as the "
+                    "sync-replicated types but without replication, for an unplanned "
+                    "failover (or test failover) here of a sync PG while its pod's "
+                    "other array is lost: Cinder's Pure driver cannot manage a "
+                    "replicated-sync volume then (it stretches it to that array and "
+                    "waits), so the copies are managed with this type, and reprotect "
+                    "retypes them to the PG's type once that array is back. Unset, "
+                    "such a failover is refused."),
     cfg.StrOpt("mock_storage_dir", default="$state_path/mock_storage",
                help="Mock storage only: where the simulated arrays (one SQLite file "
                     "per array URL) and the simulated Cinder groups (one file per "

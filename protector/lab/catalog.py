@@ -15,9 +15,15 @@ from protector.lab import config, keystone
 from protector.lab.config import Site
 from protector.lab.procs import LabError
 
+UNREPLICATED = "unreplicated"
+
 VOLUME_TYPES = {
     "replicated-async": ("Volumes with asynchronous replication", "async"),
     "replicated-sync": ("Volumes with synchronous replication", "sync"),
+    # On the same back end, not replicated: protector's
+    # [storage] unreplicated_volume_type (a sync PG's failover with the
+    # pod's other array lost).
+    UNREPLICATED: ("Volumes without replication", None),
 }
 FLAVORS = {"m1.tiny": (1, 512, 1), "m1.small": (1, 2048, 20)}  # vcpus, MiB, GiB
 IMAGE = "cirros"
@@ -59,8 +65,9 @@ def cinder_backend(conn: openstack.connection.Connection, timeout: float = 120.0
 
 def volume_types(conn: openstack.connection.Connection, backend: str) -> None:
     for name, (description, mode) in VOLUME_TYPES.items():
-        specs = {"replication_enabled": "<is> True", "replication_type": f"<in> {mode}",
-                 "volume_backend_name": backend}
+        specs = {"volume_backend_name": backend}
+        if mode:
+            specs |= {"replication_enabled": "<is> True", "replication_type": f"<in> {mode}"}
         vtype = conn.block_storage.find_type(name)
         if vtype is None:
             vtype = conn.block_storage.create_type(name=name, description=description,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from protector.lab import config, ini, procs
+from protector.lab import catalog, config, ini, procs
 from protector.lab.config import Site
 
 
@@ -62,7 +62,8 @@ def _storage() -> dict[str, object]:
     # The arrays' URLs and tokens come with each PG's replication policy;
     # here only how to trust and poll them.
     return {"driver": "pure", "verify_ssl": True, "ca_file": config.array_ca_file(),
-            "poll_interval": 1.0, "replicate_timeout": 300, "api_timeout": 30}
+            "poll_interval": 1.0, "replicate_timeout": 300, "api_timeout": 30,
+            "unreplicated_volume_type": catalog.UNREPLICATED}
 
 
 def up(site: Site) -> None:

@@ -9,7 +9,7 @@ from protector.cloud import exception as exc
 from protector.cloud.fake.backend import cinder_volume_name, unmanaged_name
 from protector.cloud.fake.cloud import FakeCloud, Record, api, new_id
 
-TRANSITIONAL = ("creating", "attaching", "detaching", "reserved")
+TRANSITIONAL = ("creating", "attaching", "detaching", "reserved", "retyping")
 # error_deleting too: Cinder wants a reset-state first; the fake lets a retry go.
 DELETABLE = ("available", "error", "error_managing", "error_restoring", "error_extending",
              "error_deleting")
@@ -164,6 +164,37 @@ class FakeVolume(volume.VolumeAPI):
     @api("volume")
     def set_bootable(self, volume_id: str, bootable: bool = True) -> None:
         self._rec(volume_id).data["bootable"] = bootable
+
+    @api("volume")
+    def retype_volume(self, volume_id: str, volume_type: str) -> None:
+        """As Cinder with ``migration_policy=never``: in place, on a back end
+        that serves the new type too, else the volume stays as it was."""
+        rec, vtype = self._rec(volume_id), self._type(volume_type)
+        if rec.status not in ("available", "in-use") or rec.data["type"] == vtype.name:
+            raise exc.CloudRequestFailed(
+                service="Cinder", site=self.site, operation="retype volume",
+                reason=f"HTTP 400: Invalid volume: volume {volume_id} must be available or "
+                       f"in-use and of another type (status {rec.status}, type "
+                       f"{rec.data['type']})")
+        back_to, host = rec.status, rec.data["host"] or ""
+        backend = vtype.data["extra_specs"].get("volume_backend_name")
+        served = backend is None or host.split("@", 1)[-1].split("#", 1)[0] == backend
+        rec.status = "retyping"
+        c = self.cloud
+
+        def end() -> None:
+            if served:
+                rec.data["type"] = vtype.name
+                finish(c, volume_id, back_to)
+            else:
+                finish(c, volume_id, back_to, f"No valid host was found: {host} does not "
+                                              f"serve {vtype.name} and migration is never")
+
+        c.at(c.manage_time, end)
+
+    def last_fault(self, volume_id: str) -> str | None:
+        rec = self.cloud.volumes.get(volume_id)
+        return rec.fault if rec else None
 
     def wait_status(self, volume_id: str, statuses: Sequence[str],
                     timeout: float | None = None) -> volume.Volume:

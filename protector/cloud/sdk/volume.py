@@ -106,14 +106,21 @@ class SdkVolume(volume.VolumeAPI):
         with self._t("set bootable", volume_id):
             self._bs.set_volume_bootable_status(volume_id, bootable)
 
+    def retype_volume(self, volume_id: str, volume_type: str) -> None:
+        found = self.find_volume_type(volume_type)
+        if found is None:
+            raise exc.CloudNotFound(resource="Volume type", id=volume_type, site=self.site)
+        with self._t("retype volume", volume_id):
+            self._bs.retype_volume(volume_id, found.id, migration_policy="never")
+
     def wait_status(self, volume_id: str, statuses: Sequence[str],
                     timeout: float | None = None) -> volume.Volume:
         return common.wait_for(
             lambda: self.get_volume(volume_id), lambda v: v.status, statuses,
             volume.VOLUME_FAILED, options=self.options, timeout=timeout, resource="Volume",
-            resource_id=volume_id, site=self.site, fault_of=lambda v: self._last_message(v.id))
+            resource_id=volume_id, site=self.site, fault_of=lambda v: self.last_fault(v.id))
 
-    def _last_message(self, volume_id: str) -> str | None:
+    def last_fault(self, volume_id: str) -> str | None:
         """Cinder's user message for an asynchronous failure (best effort)."""
         try:
             resp = self._bs.get(f"/messages?resource_uuid={volume_id}",

@@ -14,15 +14,19 @@ def get_flow(operation_id: str) -> linear_flow.Flow:
     """Build the reprotect flow of ``operation_id``.
 
     1. Check the site the PG left answers (its cloud and array).
-    2. Replicate the running copy back to that site: array container in
+    2. Retype volumes a failover managed unreplicated (the pod's other
+       array was lost then) to the type they were protected with. (no
+       revert: it is the type the PG needs on any attempt)
+    3. Replicate the running copy back to that site: array container in
        the new direction, Cinder group where the PG runs.
        (revert: take the volumes out of both again)
-    3. Fence and retire the stale copy on the site it left: delete the
+    4. Fence and retire the stale copy on the site it left: delete the
        servers still using the old volumes, then the volumes, the old
        Cinder group and their array membership.
     """
     return linear_flow.Flow(f"reprotect-{operation_id}").add(
         checks.CheckStandby(name="check the other site answers"),
+        replication.RestoreVolumeTypes(name="restore volume types"),
         replication.ReverseReplication(name="replicate back"),
         fencing.RetireOldCopy(name="retire stale copy"))
 

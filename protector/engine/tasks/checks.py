@@ -11,6 +11,7 @@ from taskflow import task
 
 from protector import exception
 from protector.cloud.compute import PortSpec, ServerSpec
+from protector.conf import CONF
 from protector.db import operations as op_db
 from protector.engine import fanout, resources
 from protector.reports.operation import format_duration
@@ -97,12 +98,16 @@ class PickRecoveryPoint(task.Task):
     def execute(self, operation_id: str, context: dict) -> dict[str, Any]:
         view = resources.load(operation_id, context)
         driver = view.storage(view.cloud(view.target))
+        manage_as = None
         try:
-            driver.check_materialisable()
+            try:
+                driver.check_materialisable()
+            except storage_exc.PodPeerLost as err:
+                manage_as = _unreplicated_type(view, err)
             wanted = view.params.get("recovery_point")
             if not wanted and view.pg.replication_type == "sync":
                 try:
-                    return _picked(view, driver.replicate_now())
+                    return _picked(view, driver.replicate_now(), manage_as)
                 except storage_exc.StorageError as err:
                     LOG.warning("Protection group %s: no snapshot of the pod now (%s); "
                                 "using its newest point", view.pg.id, err)
@@ -120,14 +125,35 @@ class PickRecoveryPoint(task.Task):
                                                     "yet")
         finally:
             driver.close()
-        return _picked(view, chosen)
+        return _picked(view, chosen, manage_as)
 
 
-def _picked(view: resources.OperationView, point: RecoveryPoint) -> dict[str, Any]:
+def _unreplicated_type(view: resources.OperationView, lost: Exception) -> str:
+    """The type the copies are managed with while the pod's peer is lost:
+    [storage] unreplicated_volume_type, which must exist on the target."""
+    name = CONF.storage.unreplicated_volume_type
+    if not name:
+        raise exception.Conflict(reason=f"{lost} Or set [storage] unreplicated_volume_type "
+                                        f"on {view.target.name} to fail over without it "
+                                        "(reprotect retypes the volumes).")
+    found = view.cloud(view.target).volume.find_volume_type(name)
+    if found is None:
+        raise exception.Invalid(reason=f"[storage] unreplicated_volume_type {name} does not "
+                                       f"exist on {view.target.name}")
+    if found.replication_enabled:
+        raise exception.Invalid(reason=f"[storage] unreplicated_volume_type {name} is "
+                                       "replication-enabled; it must not be")
+    LOG.warning("Protection group %s: %s Managing its copies as %s.", view.pg.id, lost, name)
+    return name
+
+
+def _picked(view: resources.OperationView, point: RecoveryPoint,
+            manage_as: str | None = None) -> dict[str, Any]:
     """The point as the operation records it (in its result at once, so a
     failed operation says which point it used too): name, time, age and,
     when it is older than the PG's RPO (the link was down, say), a warning
-    that says so; the operation goes on from it all the same."""
+    that says so; the operation goes on from it all the same. With the
+    pod's peer lost, the type the copies are managed with."""
     created, now = (t if t.tzinfo else t.replace(tzinfo=UTC)
                     for t in (point.created, timeutils.utcnow()))
     age = max(0.0, (now - created).total_seconds())
@@ -139,6 +165,10 @@ def _picked(view: resources.OperationView, point: RecoveryPoint) -> dict[str, An
                              f"the RPO of {rpo} min; is replication to "
                              f"{view.target.name} stopped?")
         LOG.warning("Protection group %s: %s", view.pg.id, picked["warning"])
+    if manage_as:
+        picked["volume_type"] = manage_as
+        picked["note"] = (f"the pod's other array is lost: volumes are managed as {manage_as} "
+                          "and retyped to the protection group's type by reprotect")
     op_db.update(view.context, view.op.id,
                  {"result": {**(view.op.result or {}), "recovery_point": picked}})
     return picked

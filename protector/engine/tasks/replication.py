@@ -3,12 +3,16 @@ replication turned around afterwards (reprotect)."""
 
 from typing import Any
 
+from oslo_log import log
 from taskflow import task
 
+from protector.cloud.volume import RETYPING
 from protector.db import models, session
-from protector.engine import resources
+from protector.db import operations as op_db
+from protector.engine import fanout, limits, resources
 from protector.engine.tasks import protection, records
 
+LOG = log.getLogger(__name__)
 AVAILABLE = "available"
 
 
@@ -33,6 +37,41 @@ def _running_cg(view: resources.OperationView) -> models.ConsistencyGroup:
     if cg is None or not cg.volumes:
         raise records.NothingToProtect(pg=view.pg.name)
     return cg
+
+
+class RestoreVolumeTypes(task.Task):
+    """Volumes a failover managed with ``[storage] unreplicated_volume_type``
+    (the pod's other array was lost) retyped in place to the type they were
+    protected with, now that the array is back: Cinder's Pure driver moves
+    each into the stretched pod, where replication back takes them in.
+
+    No revert: the type restored is the volume's own, the one the PG needs
+    on any later attempt; a retry retypes only those still of another type.
+    """
+
+    def execute(self, operation_id: str, context: dict) -> None:
+        view = resources.load(operation_id, context)
+        cg = _running_cg(view)
+        running = view.sites[cg.site_id]
+        volume = view.cloud(running).volume
+
+        def restore(row: models.CGVolume) -> str | None:
+            wanted = row.volume_type or view.pg.volume_type
+            found = volume.get_volume(row.volume_id)
+            if found.volume_type == wanted:
+                return None
+            if found.status != RETYPING:  # a resumed step: Cinder is on it
+                with limits.slot(limits.VOLUME_CALLS, running.name):
+                    volume.retype_volume(row.volume_id, wanted)
+            volume.wait_retyped(row.volume_id, wanted)
+            return row.volume_id
+
+        retyped = [v for v in fanout.each(restore, list(cg.volumes)) if v]
+        if retyped:
+            LOG.info("Protection group %s: %d volume(s) retyped to their protected type",
+                     view.pg.id, len(retyped))
+            op_db.update(view.context, operation_id,
+                         {"result": {**(view.op.result or {}), "retyped_volumes": retyped}})
 
 
 class ReverseReplication(task.Task):

@@ -44,7 +44,8 @@ class CopyVolumes(task.Task):
                 driver, resources.tag(operation_id, member_id), view.volume_refs(member_id),
                 recovery_point["name"]))
             return progress.once(operation_id, done, manage, member_id,
-                                 lambda: _manage(view, operation_id, member_id, copies))
+                                 lambda: _manage(view, operation_id, member_id, copies,
+                                                 recovery_point.get("volume_type")))
 
         members = list(self.labels)
         try:
@@ -88,9 +89,10 @@ def _materialise(driver: Any, tag: str, refs: list[Any], point: str) -> list[dic
 
 
 def _manage(view: resources.OperationView, operation_id: str, member_id: str,
-            copies: list[dict[str, Any]]) -> dict[str, str]:
+            copies: list[dict[str, Any]], manage_as: str | None = None) -> dict[str, str]:
     """The member's copies managed at once (each holding a volume-call
-    slot): its protected volume ids -> the new Cinder volume ids."""
+    slot), with their own type or ``manage_as`` (the pod's peer is lost):
+    its protected volume ids -> the new Cinder volume ids."""
     volume = view.cloud(view.target).volume
     protected = {v.array_volume_name or v.volume_id: v for v in view.cg_volumes(member_id)}
     member = view.member(member_id)
@@ -109,7 +111,8 @@ def _manage(view: resources.OperationView, operation_id: str, member_id: str,
             return earlier[name]
         with limits.slot(limits.VOLUME_CALLS, view.target.name):
             return volume.manage_volume(
-                {"source-name": copy["name"]}, source.volume_type or view.pg.volume_type,
+                {"source-name": copy["name"]},
+                manage_as or source.volume_type or view.pg.volume_type,
                 name=name, bootable=source.bootable,
                 metadata={resources.OPERATION_KEY: operation_id,
                           resources.MEMBER_KEY: member_id})

@@ -73,6 +73,13 @@ class LabDriver(fake_driver.FakeLoggingVolumeDriver):
     def unmanage(self, volume: Any) -> None:
         pass
 
+    def retype(self, context: Any, volume: Any, new_type: Any, diff: Any,
+               host: Any) -> tuple[bool, dict]:
+        # Nothing here depends on the type but the replication status.
+        replicated = volume_utils.is_replicated_spec(new_type.get("extra_specs") or {})
+        return True, {"replication_status": fields.ReplicationStatus.ENABLED if replicated
+                      else fields.ReplicationStatus.DISABLED}
+
     def manage_existing_snapshot(self, snapshot: Any, existing_ref: dict) -> dict:
         return {}
 

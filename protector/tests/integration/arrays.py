@@ -63,6 +63,11 @@ def cinder_names(cloud: str, timeout: float = 120) -> set[str]:
     return {f"{POD if v.volume_type in sync_types else ''}volume-{v.id}-cinder" for v in vols}
 
 
+def pod_volumes(site: str) -> set[str]:
+    """The live ``cinder-pod::`` volumes on site ``site`` ("a" or "b")'s array."""
+    return {n for n in array_view(config.SITES[site]).live if n.startswith(POD)}
+
+
 def assert_accounted(gone_pgroups: tuple[str, ...] = ()) -> dict[str, ArrayView]:
     """Each array holds exactly the volumes its Cinder knows (plus the pod's
     volumes of both), nothing destroyed or ``-unmanaged``, and none of

@@ -44,13 +44,21 @@ def _accounted(pg_id: str | None = None) -> None:
 
 def _home(cli: Openstack, tenants: dict[str, Tenant],
           workload: tuple[str, dict[str, dict[str, str]]], rtype: str,
-          volumes_b: set[str]) -> None:
+          volumes_b: set[str], retype: set[str] = frozenset()) -> None:
     """From failed over on site-b: reprotect retires site-a's copy (servers
-    and volumes), failback brings the servers home; site-b ends empty."""
+    and volumes), failback brings the servers home; site-b ends empty.
+    ``retype``: site-b's volumes the failover managed unreplicated, which
+    reprotect gives the PG's type (Cinder's driver moves them into the pod)."""
     mark, made = workload
     a, b = tenants["site-a"], tenants["site-b"]
     pg_name = f"{mark}-pg"
-    _run(cli, "site-b", "reprotect", pg_name, label=rtype)
+    op = _run(cli, "site-b", "reprotect", pg_name, label=rtype)
+    assert set((op["result"] or {}).get("retyped_volumes") or ()) == retype, op
+    if retype:
+        now = b.volumes()
+        assert {now[v].volume_type for v in retype} == {f"replicated-{rtype}"}
+        pod = lab_arrays_check.pod_volumes("b")
+        assert {f"cinder-pod::volume-{v}-cinder" for v in retype} <= pod, pod
     a.wait_servers(mark, 0)
     assert not {v["boot"] for v in made.values()} & set(a.volumes())
     _accounted()
@@ -67,7 +75,8 @@ def _disaster(cli: Openstack, tenants: dict[str, Tenant],
     """5. site-a's protector, Keystone (and array) stop; unplanned failover
     on site-b from the newest point that reached it. 6. site-a returns with
     its old servers still running; sync-force makes it agree with site-b,
-    then reprotect and failback as after the planned failover."""
+    then reprotect (a sync PG's volumes retyped first) and failback as after
+    the planned failover."""
     mark, made = workload
     a, b = tenants["site-a"], tenants["site-b"]
     pg_name = pg["name"]
@@ -75,36 +84,29 @@ def _disaster(cli: Openstack, tenants: dict[str, Tenant],
         drill.wait_recovery_point(pg["id"], since=time.time())
     disaster.strike(config.SITES["a"])
     failover = ("failover", pg_name, "--unplanned", "--network-mapping", NETWORK_MAP)
-    if rtype == "sync":  # (the sync drill runs on --storage pure only)
-        # Cinder's Pure driver stretches each replicated-sync volume it
-        # manages to the pod's other array, and waits for it without end:
-        # with array-a lost, protector refuses before it copies anything.
-        op = drill.act_failing(cli, "site-b", *failover)
-        assert op["status"] in ("failed", "rolled_back"), op
-        assert "the other side of pod cinder-pod, does not answer" in op["error_message"], op
-        assert not (op["result"] or {}).get("leftovers"), op
-        b.wait_servers(mark, 0)
-        assert set(b.volumes()) == volumes_b
-        disaster.restore(config.SITES["a"])
-        # site-b recorded the refusal alone: site-a's copy, where the PG
-        # still runs, wins (the spec's sync-force after a partition).
-        forced = cli("site-a", "protector", "protection-group", "sync-force", pg_name,
-                     "-f", "json")
-        assert forced["status"] == "IN_SYNC", forced
-        assert drill.show_pg(cli, "site-a", pg_name)["status"] == "active"
-        _accounted()
-        return
     op = _run(cli, "site-b", *failover, label=rtype)
     assert op["failover_type"] == "unplanned"
-    _on_target(b, mark, sorted(made), accounted=False)  # site-a cannot be read
+    servers = _on_target(b, mark, sorted(made), accounted=False)  # site-a cannot be read
     assert drill.show_pg(cli, "site-b", pg_name)["status"] == "failed_over"
+    retype: set[str] = set()
+    if rtype == "sync":  # (the sync drill runs on --storage pure only)
+        # Cinder's Pure driver stretches each replicated-sync volume it
+        # manages to the pod's other array, and array-a is lost: the copies
+        # are managed as the lab's unreplicated type, outside the pod.
+        point = op["result"]["recovery_point"]
+        assert point["volume_type"] == catalog.UNREPLICATED, point
+        now = b.volumes()
+        retype = {v for server in servers.values() for v in b.attached(server)}
+        assert {now[v].volume_type for v in retype} == {catalog.UNREPLICATED}
+        assert not {f"cinder-pod::volume-{v}-cinder" for v in retype} & \
+            lab_arrays_check.pod_volumes("b")
     disaster.restore(config.SITES["a"])
     assert {s.status for s in a.servers(mark).values()} == {"ACTIVE"}
     forced = cli("site-b", "protector", "protection-group", "sync-force", pg_name,
                  "-f", "json")
     assert forced["status"] == "IN_SYNC", forced
     assert forced["local_version"] == forced["peer_version"], forced
-    _home(cli, tenants, workload, rtype, volumes_b)
+    _home(cli, tenants, workload, rtype, volumes_b, retype)
 
 
 def _on_target(tenant: Tenant, mark: str, names: list[str],

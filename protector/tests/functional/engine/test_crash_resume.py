@@ -152,7 +152,7 @@ def _checked(owner, op_id, crash_ran, steps):
 # after 1 .. steps-1 of them.
 TEST_FAILOVER_STEPS, FAILOVER_STEPS, UNPLANNED_STEPS = 13, 13, 12
 # Protect: the container once, then the added member's four steps.
-REPROTECT_STEPS, FAILBACK_STEPS, PROTECT_STEPS = 3, 15, 5
+REPROTECT_STEPS, FAILBACK_STEPS, PROTECT_STEPS = 4, 15, 5
 
 
 @pytest.mark.parametrize("after", range(1, PROTECT_STEPS))

@@ -314,3 +314,111 @@ def test_last_member_out_takes_the_containers(protected, clouds, sim, casts, pee
     # The volumes stay where they run: they are the tenant's.
     assert len(_array(sim, "array-a")) == 4
     owner.delete(base, status=204)
+
+
+# -- a failover while Cinder on site-b cannot take the PG's own type in ------------------
+# Cinder's Pure driver stretches every replicated-sync volume it manages to
+# the pod's other array, so with that array lost it cannot manage one (the
+# pure driver's check_materialisable says so for a sync PG). The fake
+# Cinder has no pods; this PG is async, and its driver is made to answer as
+# a sync one does. The lab's sync drill runs it on Cinder's own driver.
+PLAIN = "unreplicated"
+
+
+@pytest.fixture
+def peer_lost(disaster, clouds, sim, monkeypatch):
+    from protector.storage import exception as storage_exc
+    from protector.storage.drivers.pure import PureDriver
+
+    def as_a_sync_pg(driver):
+        if not driver.source.status().reachable:
+            raise storage_exc.PodPeerLost(array=driver.source.label, pod="cinder-pod",
+                                          target=driver.target.label)
+
+    monkeypatch.setattr(PureDriver, "check_materialisable", as_a_sync_pg)
+    clouds["site-b"].add_volume_type(PLAIN, {"volume_backend_name": "fake"})
+    sim.make_unreachable("array-a")
+    return disaster
+
+
+def _types(cloud) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for v in cloud.volumes.values():
+        found[v.data["type"]] = found.get(v.data["type"], 0) + 1
+    return found
+
+
+def _site_a_and_array_back(clouds, sim, peers, owner, base):
+    site_a_back(clouds, peers)
+    sim.make_reachable("array-a")
+    owner.post(base + "/sync-force", {}, status=200)
+
+
+def test_peer_lost_refused_without_an_unreplicated_type(peer_lost, clouds, sim, casts):
+    owner, base, _servers = peer_lost
+    done = _act(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
+    assert done["status"] in ("failed", "rolled_back"), done
+    assert [f["step"] for f in done["steps_failed"]] == ["pick recovery point"]
+    assert "does not answer" in done["error_message"]
+    assert "set [storage] unreplicated_volume_type on site-b" in done["error_message"]
+    assert _live(clouds["site-b"]) == {} and clouds["site-b"].volumes == {}
+    assert _array(sim, "array-b", destroyed=None) == {}  # refused before any copy
+    assert _pg(owner, base)["runs_on"] == "site-a"
+
+
+def test_peer_lost_managed_unreplicated_then_retyped(peer_lost, clouds, sim, casts, peers,
+                                                     conf):
+    owner, base, _servers = peer_lost
+    site_b = clouds["site-b"]
+    conf.set_override("unreplicated_volume_type", PLAIN, group="storage")
+    done = _act(owner, base, casts, {"failover": {"failover_type": "unplanned"}})
+    assert done["status"] == "completed", done
+    point = done["result"]["recovery_point"]
+    assert point["volume_type"] == PLAIN
+    assert "retyped to the protection group's type by reprotect" in point["note"]
+    assert sorted(s.name for s in _live(site_b).values()) == ["db", "web"]
+    assert _types(site_b) == {PLAIN: 4}
+
+    # Reprotect gives them their own type, attached as they are, before
+    # replicating them back; then failback.
+    _site_a_and_array_back(clouds, sim, peers, owner, base)
+    done = _act(owner, base, casts, {"reprotect": {}})
+    assert done["status"] == "completed", done
+    steps = done["steps_completed"]
+    assert steps.index("restore volume types") < steps.index("replicate back")
+    assert sorted(done["result"]["retyped_volumes"]) == sorted(site_b.volumes)
+    assert _types(site_b) == {"replicated": 4}
+    assert {v.status for v in site_b.volumes.values()} == {"in-use"}
+    [group] = site_b.groups.values()
+    assert sorted(group.data["volume_ids"]) == sorted(site_b.volumes)
+    done = _act(owner, base, casts, {"failback": {}})
+    assert done["status"] == "completed", done
+    assert _pg(owner, base)["runs_on"] == "site-a"
+    assert _live(site_b) == {} and _array(sim, "array-b") == {}
+
+
+def test_peer_lost_refused_retype_fails_reprotect_then_a_retry_ends_it(
+        peer_lost, clouds, sim, casts, peers, conf):
+    """The PG's type moved to a back end site-b's volumes are not on: the
+    retype is refused, reprotect fails before replicating anything back and
+    the PG stays failed over; fixed, reprotect runs again to the end."""
+    owner, base, _servers = peer_lost
+    site_b = clouds["site-b"]
+    conf.set_override("unreplicated_volume_type", PLAIN, group="storage")
+    assert _act(owner, base, casts,
+                {"failover": {"failover_type": "unplanned"}})["status"] == "completed"
+    _site_a_and_array_back(clouds, sim, peers, owner, base)
+    [replicated] = [t for t in site_b.volume_types.values() if t.name == "replicated"]
+    replicated.data["extra_specs"]["volume_backend_name"] = "other"
+    done = _act(owner, base, casts, {"reprotect": {}})
+    assert done["status"] in ("failed", "rolled_back"), done
+    assert "not retyped to replicated (it is still unreplicated)" in done["error_message"]
+    assert "replicate back" not in done["steps_completed"]
+    pg = _pg(owner, base)
+    assert pg["status"] == "failed_over" and pg["runs_on"] == "site-b"
+    assert _types(site_b) == {PLAIN: 4}
+
+    replicated.data["extra_specs"]["volume_backend_name"] = "fake"
+    done = _act(owner, base, casts, {"reprotect": {}})
+    assert done["status"] == "completed", done
+    assert _types(site_b) == {"replicated": 4}

@@ -32,11 +32,13 @@ class Twin:
     # "volume-<id>-cinder-unmanaged"), given the volume id.
     drop_unmanaged: Callable[[str], None] = lambda _vid: None
     cleanups: list[Callable[[], None]] = field(default_factory=list)
+    plain_type: str = "unreplicated"  # same back end, no replication
 
 
 def _fake_twin() -> Twin:
     clock = FakeClock()
     fake = FakeCloud("fake-site", clock=clock.monotonic, sleep=clock.sleep)
+    fake.add_volume_type("unreplicated", {"volume_backend_name": "fake"})
 
     def backend_volume(size: int) -> str:
         name = f"dr-ct-{uuid.uuid4().hex[:12]}"
@@ -72,9 +74,10 @@ def _tag() -> str:
     return f"ct-{uuid.uuid4().hex[:8]}"
 
 
-def _volume(t: Twin, size: int = 1, **kw: object) -> str:
+def _volume(t: Twin, size: int = 1, volume_type: str | None = None, **kw: object) -> str:
     vid = t.cloud.volume.create_volume(size, name=f"protector-ct-{uuid.uuid4().hex[:6]}",
-                                       volume_type=t.replicated_type, **kw)  # type: ignore
+                                       volume_type=volume_type or t.replicated_type,
+                                       **kw)  # type: ignore
     t.cleanups.append(lambda: t.cloud.volume.delete_volume(vid))
     t.cloud.volume.wait_available(vid)
     return vid
@@ -112,6 +115,19 @@ def test_volume_lifecycle(twin: Twin) -> None:
     vol.delete_volume(vid)  # already gone (or going): not an error
     with pytest.raises(exc.CloudNotFound):
         vol.get_volume(str(uuid.uuid4()))
+
+
+def test_retype_in_place(twin: Twin) -> None:
+    """What reprotect does to volumes a failover managed unreplicated."""
+    vol = twin.cloud.volume
+    vid = _volume(twin, 1, volume_type=twin.plain_type)
+    vol.retype_volume(vid, twin.replicated_type)
+    got = vol.wait_retyped(vid, twin.replicated_type)
+    assert (got.status, got.volume_type) == ("available", twin.replicated_type)
+    with pytest.raises(exc.CloudRequestFailed, match="(?i)retype"):
+        vol.retype_volume(vid, twin.replicated_type)  # to the type it has
+    with pytest.raises(exc.CloudNotFound):
+        vol.retype_volume(vid, f"no-such-type-{uuid.uuid4().hex[:6]}")
 
 
 def test_volume_from_image_names_it(twin: Twin) -> None:

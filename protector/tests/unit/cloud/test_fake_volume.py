@@ -131,6 +131,19 @@ def test_manage_on_wrong_backend(fake: FakeCloud, cloud: Cloud) -> None:
         cloud.volume.manage_volume({"source-name": "x"}, "replicated", host="nowhere@x")
 
 
+def test_retype_to_a_type_its_back_end_does_not_serve(fake: FakeCloud, cloud: Cloud) -> None:
+    """As Cinder with migration_policy=never: the volume stays as it was,
+    in its old status, and the wait says so with Cinder's reason."""
+    fake.add_volume_type("elsewhere", {"volume_backend_name": "other"})
+    vid = cloud.volume.wait_available(cloud.volume.create_volume(1, volume_type="replicated")).id
+    cloud.volume.retype_volume(vid, "elsewhere")
+    assert cloud.volume.get_volume(vid).status == "retyping"
+    with pytest.raises(exc.RetypeFailed, match="not retyped to elsewhere .it is still "
+                                               "replicated.: No valid host"):
+        cloud.volume.wait_retyped(vid, "elsewhere")
+    assert cloud.volume.get_volume(vid).status == "available"
+
+
 def test_unmanage_leaves_backend_volume(fake: FakeCloud, cloud: Cloud) -> None:
     fake.backend_volumes["x"] = 2
     vid = cloud.volume.manage_volume({"source-name": "x"}, "replicated")

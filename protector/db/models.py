@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -214,6 +215,15 @@ class ReplicationPolicy(Base):
 
 class Operation(Base):
     __tablename__ = "dr_operations"
+    __table_args__ = (
+        # Pages of the list API (all of a project's, or a PG's, oldest
+        # first), test cleanup's last test failover, purge's "newer of its
+        # type": the history grows with every operation.
+        Index("ix_dr_operations_project_created", "project_id", "created_at", "id"),
+        Index("ix_dr_operations_pg_created", "protection_group_id", "created_at", "id"),
+        # The engine's sweeps look for the few unfinished ones among many.
+        Index("ix_dr_operations_status", "status"),
+        Base.__table_args__)
 
     id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True, default=_uuid)
     project_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)

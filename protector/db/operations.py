@@ -1,10 +1,13 @@
 """Queries on DR operations."""
 
+import dataclasses
+import datetime
 from typing import Any
 
 from oslo_utils import timeutils
-from sqlalchemy import select
+from sqlalchemy import exists, select, sql
 from sqlalchemy import update as sql_update
+from sqlalchemy.orm import aliased
 
 from protector import exception, states
 from protector.db import models, query, session
@@ -76,3 +79,53 @@ def active_for_member(context: Any, pg_id: str, member_id: str,
         return [o for o in found
                 if member_id == (o.parameters or {}).get("member_id")
                 or member_id in ((o.parameters or {}).get("member_ids") or ())]
+
+
+@dataclasses.dataclass
+class Purged:
+    operations: int = 0
+    steps: int = 0
+    flow_detail_ids: list[str] = dataclasses.field(default_factory=list)
+
+
+def purge(context: Any, before: datetime.datetime, *, dry_run: bool = False,
+          batch: int = 1000) -> Purged:
+    """Delete operations that ended before ``before``, with their steps, in
+    batches of ``batch`` (short transactions on a live database).
+
+    Kept whatever their age: unfinished ones; each PG's newest of every
+    type while the PG exists (test cleanup reads the last test failover);
+    and those with leftovers the engine's sweep still has to remove. The
+    taskflow records of the deleted ones are for the caller
+    (``Purged.flow_detail_ids``): they may live in another database.
+    """
+    op = models.Operation
+    newer = aliased(op)
+    superseded = sql.or_(op.protection_group_id.is_(None), exists().where(
+        newer.protection_group_id == op.protection_group_id,
+        newer.operation_type == op.operation_type, newer.created_at > op.created_at))
+    ended = sql.func.coalesce(op.completed_at, op.created_at)
+    done = Purged()
+    marker: tuple[datetime.datetime, str] | None = None
+    while True:
+        with session.writer(context) as s:
+            stmt = (select(op.id, op.created_at, op.result, op.flow_detail_id)
+                    .where(op.status.in_(states.OP_FINAL), ended < before, superseded)
+                    .order_by(op.created_at, op.id).limit(batch))
+            if marker is not None:
+                stmt = stmt.where(sql.tuple_(op.created_at, op.id) > marker)
+            rows = s.execute(stmt).all()
+            if not rows:
+                return done
+            marker = (rows[-1].created_at, rows[-1].id)
+            ids = [r.id for r in rows if not (r.result or {}).get("leftovers")]
+            steps = s.execute(select(sql.func.count(models.OperationStep.id)).where(
+                models.OperationStep.operation_id.in_(ids))).scalar_one()
+            if not dry_run and ids:
+                s.execute(sql.delete(models.OperationStep).where(
+                    models.OperationStep.operation_id.in_(ids)))
+                s.execute(sql.delete(op).where(op.id.in_(ids)))
+            done.operations += len(ids)
+            done.steps += steps
+            done.flow_detail_ids += [r.flow_detail_id for r in rows
+                                     if r.id in set(ids) and r.flow_detail_id]

@@ -4,6 +4,7 @@ import contextlib
 import threading
 from typing import Any
 
+import sqlalchemy
 from sqlalchemy import event, pool
 from taskflow.persistence import models as tf_models
 from taskflow.persistence.backends import impl_sqlalchemy
@@ -121,3 +122,22 @@ def new_logbook(name: str) -> tf_models.LogBook:
 def flow_detail(flow_id: str) -> tf_models.FlowDetail:
     with contextlib.closing(backend().get_connection()) as conn:
         return conn.get_flow_details(flow_id)
+
+
+def destroy_flows(flow_detail_ids: list[str], batch: int = 500) -> int:
+    """Delete the taskflow records (atoms, flow, logbook) of finished
+    operations; returns how many flows. Explicit deletes, child first:
+    SQLite does not cascade unless told to."""
+    tables = impl_sqlalchemy.tables.fetch(sqlalchemy.MetaData())
+    atoms, flows, books = tables.atomdetails, tables.flowdetails, tables.logbooks
+    removed = 0
+    for start in range(0, len(flow_detail_ids), batch):
+        ids = flow_detail_ids[start:start + batch]
+        with backend().engine.begin() as conn:
+            parents = [r[0] for r in conn.execute(
+                sqlalchemy.select(flows.c.parent_uuid).where(flows.c.uuid.in_(ids)))]
+            conn.execute(atoms.delete().where(atoms.c.parent_uuid.in_(ids)))
+            removed += conn.execute(flows.delete().where(flows.c.uuid.in_(ids))).rowcount
+            # A logbook holds one operation's flow (worker.py makes one each).
+            conn.execute(books.delete().where(books.c.uuid.in_(parents)))
+    return removed

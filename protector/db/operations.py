@@ -29,6 +29,15 @@ def list_(context: Any, *, filters: dict[str, Any], limit: int | None = None,
                               limit=limit, marker=marker)
 
 
+def latest(context: Any, filters: dict[str, Any]) -> models.Operation | None:
+    """The newest operation matching ``filters`` (one row, however long the history)."""
+    op = models.Operation
+    with session.reader(context) as s:
+        return s.execute(query.filtered(op, filters)
+                         .order_by(op.created_at.desc(), op.id.desc()).limit(1)
+                         ).scalar_one_or_none()
+
+
 def create(context: Any, values: dict[str, Any]) -> models.Operation:
     with session.writer(context) as s:
         op = models.Operation(**values)

@@ -13,13 +13,13 @@ from protector.engine.tasks import network, servers, volumes
 
 def _test_operation(operation_id: str, context: dict | None) -> str:
     view = resources.load(operation_id, context)
-    tests = op_db.list_(view.context, filters={
+    test = op_db.latest(view.context, filters={
         "protection_group_id": view.pg.id, "operation_type": states.OP_TEST_FAILOVER,
         "status": states.OP_COMPLETED})
-    if not tests:
+    if test is None:
         raise exception.Conflict(reason=f"{view.pg.name} has no completed test failover "
                                         "to clean up")
-    return tests[-1].id
+    return test.id
 
 
 class RemoveTestResources(task.Task):

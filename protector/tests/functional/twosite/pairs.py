@@ -28,7 +28,7 @@ PG = "twosite-pg"
 # Steps of each operation for the PG of two VMs in two boot-order tiers: its
 # tasks and the member steps of the copy and boot tasks (each VM's copy,
 # manage and boot).
-TEST_FAILOVER_STEPS, FAILOVER_STEPS, REPROTECT_STEPS, FAILBACK_STEPS = 13, 13, 3, 15
+TEST_FAILOVER_STEPS, FAILOVER_STEPS, REPROTECT_STEPS, FAILBACK_STEPS = 13, 13, 4, 15
 
 @dataclasses.dataclass
 class Kill:

@@ -127,7 +127,8 @@ def purge(context: Any, before: datetime.datetime, *, dry_run: bool = False,
             if not rows:
                 return done
             marker = (rows[-1].created_at, rows[-1].id)
-            ids = [r.id for r in rows if not (r.result or {}).get("leftovers")]
+            going = [r for r in rows if not (r.result or {}).get("leftovers")]
+            ids = [r.id for r in going]
             steps = s.execute(select(sql.func.count(models.OperationStep.id)).where(
                 models.OperationStep.operation_id.in_(ids))).scalar_one()
             if not dry_run and ids:
@@ -136,5 +137,4 @@ def purge(context: Any, before: datetime.datetime, *, dry_run: bool = False,
                 s.execute(sql.delete(op).where(op.id.in_(ids)))
             done.operations += len(ids)
             done.steps += steps
-            done.flow_detail_ids += [r.flow_detail_id for r in rows
-                                     if r.id in set(ids) and r.flow_detail_id]
+            done.flow_detail_ids += [r.flow_detail_id for r in going if r.flow_detail_id]

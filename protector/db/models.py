@@ -89,6 +89,10 @@ class ProtectionGroup(Base):
     __tablename__ = "protection_groups"
     __table_args__ = (UniqueConstraint("project_id", "name",
                                        name="uniq_protection_groups0project0name"),
+                      # List pages, a project's and every project's, in order.
+                      Index("ix_protection_groups_project_created", "project_id",
+                            "created_at", "id"),
+                      Index("ix_protection_groups_created", "created_at", "id"),
                       Base.__table_args__)
 
     id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True, default=_uuid)

@@ -1,4 +1,5 @@
-"""The queries over the operation history use its indexes on MariaDB (EXPLAIN)."""
+"""The list queries over the operation history and the PGs of an estate
+use their indexes on MariaDB (EXPLAIN)."""
 
 import datetime
 import uuid
@@ -12,6 +13,7 @@ from protector.tests import fixtures
 
 pytestmark = pytest.mark.mysql
 PROJECTS, PGS, PER_PG = 20, 100, 30  # 3,000 operations
+ESTATE = 3000  # PGs
 
 
 @pytest.fixture
@@ -34,12 +36,22 @@ def history(conf):
                     "progress": 100, "steps_completed": [], "steps_failed": [],
                     "parameters": {}, "result": {}, "created_at":
                         start + datetime.timedelta(minutes=n * PER_PG + i)})
+        # An estate's PGs: those of the history and more without any.
+        pgs_rows = pgs + [str(uuid.uuid4()) for _ in range(ESTATE - PGS)]
+        groups = [{"id": pg, "project_id": f"project-{n % PROJECTS}", "name": f"pg{n}",
+                   "replication_type": "async", "volume_type": "replicated",
+                   "primary_site_id": "a", "secondary_site_id": "b",
+                   "current_primary_site_id": "a", "status": states.ACTIVE,
+                   "sync_status": "IN_SYNC", "network_mapping": {}, "flavor_mapping": {},
+                   "created_at": start + datetime.timedelta(seconds=n)}
+                  for n, pg in enumerate(pgs_rows)]
         with session.writer(context.get_admin_context()) as s:
-            # Only the index needs the PG ids: no PG rows behind them.
+            # Only the indexes need the ids: no site or PG rows behind them.
             s.execute(text("SET FOREIGN_KEY_CHECKS=0"))
             s.execute(insert(models.Operation), rows)
+            s.execute(insert(models.ProtectionGroup), groups)
             s.execute(text("SET FOREIGN_KEY_CHECKS=1"))
-            s.execute(text("ANALYZE TABLE dr_operations"))
+            s.execute(text("ANALYZE TABLE dr_operations, protection_groups"))
         yield pgs
         session.reset()
         conf.clear_override("connection", group="database")
@@ -51,19 +63,24 @@ def _explain(stmt) -> list[dict]:
         return [dict(r._mapping) for r in s.execute(text(f"EXPLAIN {sql}"))]
 
 
-def _page(filters: dict) -> object:
-    op = models.Operation
-    return query.filtered(op, filters).order_by(op.created_at, op.id).limit(50)
+def _page(model, filters: dict) -> object:
+    return query.filtered(model, filters).order_by(model.created_at, model.id).limit(50)
 
 
-@pytest.mark.parametrize(("filters", "index"), [
-    ({"project_id": "project-3"}, "ix_dr_operations_project_created"),
-    ({"project_id": "project-3", "status": "completed"}, "ix_dr_operations_project_created"),
-    ({"protection_group_id": "PG"}, "ix_dr_operations_pg_created"),
+@pytest.mark.parametrize(("model", "filters", "index"), [
+    (models.Operation, {"project_id": "project-3"}, "ix_dr_operations_project_created"),
+    (models.Operation, {"project_id": "project-3", "status": "completed"},
+     "ix_dr_operations_project_created"),
+    (models.Operation, {"protection_group_id": "PG"}, "ix_dr_operations_pg_created"),
+    (models.ProtectionGroup, {"project_id": "project-3"},
+     "ix_protection_groups_project_created"),
+    (models.ProtectionGroup, {"project_id": "project-3", "status": "active"},
+     "ix_protection_groups_project_created"),
+    (models.ProtectionGroup, {}, "ix_protection_groups_created"),
 ])
-def test_list_pages_read_an_index_in_order(history, filters, index):
+def test_list_pages_read_an_index_in_order(history, model, filters, index):
     filters = {k: history[7] if v == "PG" else v for k, v in filters.items()}
-    [plan] = _explain(_page(filters))
+    [plan] = _explain(_page(model, filters))
     assert plan["key"] == index, plan
     assert "filesort" not in (plan["Extra"] or ""), plan
 

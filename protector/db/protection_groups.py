@@ -46,13 +46,25 @@ def get_full(context: Any, project_id: str | None, ref: str) -> models.Protectio
         return pg
 
 
+# What a summary of a PG's members needs (health); their specs are the
+# bulk of a member row and stay unread.
+_MEMBER_SUMMARY = (models.Member.id, models.Member.protection_group_id,
+                   models.Member.instance_id, models.Member.instance_name,
+                   models.Member.boot_order, models.Member.status)
+
+
 def list_(context: Any, *, filters: dict[str, Any], limit: int | None = None,
-          marker: str | None = None, full: bool = False) -> list[models.ProtectionGroup]:
-    """PGs matching ``filters``; ``full`` also loads members and policy."""
+          marker: str | None = None, policy: bool = False,
+          member_summaries: bool = False) -> list[models.ProtectionGroup]:
+    """PGs matching ``filters``, with their ``policy`` loaded and their
+    members' ids, names and statuses (``member_summaries``; never their
+    specs: reading one raises) if asked."""
     stmt = query.filtered(models.ProtectionGroup, filters)
-    if full:
-        stmt = stmt.options(selectinload(models.ProtectionGroup.members),
-                            selectinload(models.ProtectionGroup.policy))
+    if policy:
+        stmt = stmt.options(selectinload(models.ProtectionGroup.policy))
+    if member_summaries:
+        stmt = stmt.options(selectinload(models.ProtectionGroup.members)
+                            .load_only(*_MEMBER_SUMMARY, raiseload=True))
     with session.reader(context) as s:
         return query.paginate(s, models.ProtectionGroup, stmt, limit=limit, marker=marker)
 

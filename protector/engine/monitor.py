@@ -12,6 +12,7 @@ alone: the engine next to the source array is the one that can read it.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from oslo_log import log
@@ -23,6 +24,7 @@ from protector.sync import sites as sync_sites
 
 LOG = log.getLogger(__name__)
 
+PAGE = 500
 # While an operation moves the PG its arrays are busy and its direction may flip.
 AT_REST = frozenset({states.ACTIVE, states.TEST_FAILED_OVER, states.FAILED_OVER,
                      states.FAILED_OVER_PARTIAL})
@@ -34,9 +36,8 @@ def check_all(context: Any) -> int:
     :returns: how many PGs were checked.
     """
     local = sync_sites.local_site(context)
-    pgs = pg_db.list_(context, filters={"current_primary_site_id": local.id}, full=True)
     checked = 0
-    for pg in pgs:
+    for pg in _pages(context, {"current_primary_site_id": local.id}):
         if pg.policy is None or pg.status not in AT_REST:
             continue
         try:
@@ -46,6 +47,18 @@ def check_all(context: Any) -> int:
             continue
         checked += 1
     return checked
+
+
+def _pages(context: Any, filters: dict[str, Any]) -> Iterator[Any]:
+    """The PGs with their policies, ``PAGE`` at a time: an estate's worth of
+    rows is never in memory at once."""
+    marker = None
+    while True:
+        page = pg_db.list_(context, filters=filters, limit=PAGE, marker=marker, policy=True)
+        yield from page
+        if len(page) < PAGE:
+            return
+        marker = page[-1].id
 
 
 def check(context: Any, pg: Any) -> datetime.datetime | None:

@@ -12,13 +12,14 @@ def page(query: dict[str, Any]) -> dict[str, Any]:
     return {"limit": limit, "marker": query.get("marker")}
 
 
-def collection(req: Any, key: str, items: list[dict[str, Any]], limit: int
-               ) -> dict[str, Any]:
-    """``{key: items}`` plus a next link when the page is full."""
+def collection(req: Any, key: str, items: list[dict[str, Any]], limit: int,
+               id_key: str = "id") -> dict[str, Any]:
+    """``{key: items}`` plus a next link when the page is full; the marker
+    is the last item's ``id_key``."""
     body: dict[str, Any] = {key: items}
     if items and len(items) >= limit:
         params = {k: v for k, v in req.GET.items() if k != "marker"}
-        params["marker"] = items[-1]["id"]
+        params["marker"] = items[-1][id_key]
         body[f"{key}_links"] = [{"rel": "next",
                                  "href": f"{req.path_url}?{parse.urlencode(params)}"}]
     return body

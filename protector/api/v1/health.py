@@ -2,7 +2,7 @@
 
 Computed from the database: replication lag against the policy's RPO, sync
 status, member protection. A PG is ``failover_ready`` only when nothing in
-``blockers`` stands in the way.
+``blockers`` stands in the way. Paged as every list (``limit``, ``marker``).
 """
 
 from typing import Any
@@ -11,6 +11,7 @@ from oslo_utils import timeutils
 
 from protector import policy, states
 from protector.api import dispatch, microversions, validation
+from protector.api.v1 import common
 from protector.api.v1.common import iso
 from protector.api.v1.schemas import health as schema
 from protector.db import models
@@ -57,9 +58,12 @@ def pg_health(pg: models.ProtectionGroup, now: Any) -> dict[str, Any]:
 def show(req: dispatch.Request, project_id: str, query: dict) -> Any:
     policy.authorize(req.context, rules.INDEX, {"project_id": project_id})
     filters = {"project_id": project_id, "id": query.get("protection_group_id")}
-    pgs = pg_db.list_(req.context, filters=filters, full=True)
+    paging = common.page(query)
+    pgs = pg_db.list_(req.context, filters=filters, policy=True, member_summaries=True,
+                      **paging)
     now = timeutils.utcnow()
+    # Paged as every list: the PGs and, when the page is full, the next link.
+    page = common.collection(req, "protection_groups", [pg_health(pg, now) for pg in pgs],
+                             paging["limit"], id_key="protection_group_id")
     return dispatch.json_response({"health": {
-        "components": {"api": "ok", "database": "ok"},
-        "protection_groups": [pg_health(pg, now) for pg in pgs],
-    }})
+        "components": {"api": "ok", "database": "ok"}, **page}})

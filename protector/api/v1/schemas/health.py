@@ -2,5 +2,4 @@
 
 from protector.api.v1.schemas import parameter_types as types
 
-show_query = {"type": "object", "properties": {"protection_group_id": types.uuid},
-              "additionalProperties": False}
+show_query = types.query(protection_group_id=types.uuid)

@@ -48,3 +48,23 @@ def test_ready_pg_and_rpo_compliance(api):
     (health,) = owner.get(f"/v1/{owner.project}/health").json["health"][
         "protection_groups"]
     assert health["rpo_compliant"] is False
+
+
+def test_health_is_paged_as_every_list(api):
+    """limit and marker as on every list; the next link's marker is the last
+    PG's id, and following the links reaches every PG once."""
+    helpers.make_sites(api["admin"])
+    owner = api["owner"]
+    made = [helpers.make_pg(owner, f"pg{i}")["id"] for i in range(5)]
+    seen: list[str] = []
+    path = f"/v1/{owner.project}/health?limit=2"
+    while path:
+        health = owner.get(path, status=200).json["health"]
+        seen += [pg["protection_group_id"] for pg in health["protection_groups"]]
+        links = health.get("protection_groups_links")
+        path = links[0]["href"].split("localhost", 1)[-1] if links else None
+        assert len(seen) <= 6, "the links must end"
+    assert seen == made
+    assert owner.get(f"/v1/{owner.project}/health?limit=0", status=400)
+    unknown = owner.get(f"/v1/{owner.project}/health?marker=nope", status=400)
+    assert "marker nope" in unknown.json["error"]["message"]

@@ -123,6 +123,17 @@ class PeerClient:
                 return None
             raise
 
+    def get_version(self, project_id: str, pg_id: str) -> int | None:
+        """The peer's ``metadata_version`` of the PG (None: it has none): its
+        PG record, not the whole document, which grows with the members."""
+        try:
+            pg = self._call("GET", f"/{project_id}/protection-groups/{pg_id}")
+        except PeerError as exc:
+            if exc.code == 404:
+                return None
+            raise
+        return pg["protection_group"]["metadata_version"]
+
     def put_metadata(self, project_id: str, document: dict, force: bool = False) -> dict:
         query = "?force=true" if force else ""
         return self._call("PUT", f"/{project_id}/protection-groups/{document['id']}/"

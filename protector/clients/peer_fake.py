@@ -39,6 +39,11 @@ class FakePeerClient:
         found = self.store.documents.get(pg_id)
         return copy.deepcopy(found[1]) if found and found[0] == project_id else None
 
+    def get_version(self, project_id: str, pg_id: str) -> int | None:
+        self._up()
+        found = self.store.documents.get(pg_id)
+        return found[1]["metadata_version"] if found and found[0] == project_id else None
+
     def put_metadata(self, project_id: str, document: dict, force: bool = False) -> dict:
         self._up()
         if self.store.refuse_writes:

@@ -147,12 +147,12 @@ def status(context: Any, pg: models.ProtectionGroup) -> dict[str, Any]:
               if pg.last_sync_at else None}
     project = remote_project(context, pg.project_id, peer)
     try:
-        remote = peer_client.get_client(peer).get_metadata(project, pg.id)
+        remote = peer_client.get_client(peer).get_version(project, pg.id)
     except peer_client.PeerUnreachable as exc:
         result["error"] = exc.msg
         return result
-    result["peer_version"] = remote["metadata_version"] if remote else None
-    same = remote is not None and remote["metadata_version"] == pg.metadata_version
+    result["peer_version"] = remote
+    same = remote is not None and remote == pg.metadata_version
     result["status"] = IN_SYNC if same and pg.sync_status == IN_SYNC else OUT_OF_SYNC
     return result
 

@@ -122,6 +122,9 @@ def test_two_sites_stay_equal(two_sites):
         == ["8d3c0f0e-6a43-4e8f-9f7e-3b1b7a1d2c40"]
     assert b.call("GET", base_b + "/metadata").json() == \
         a.call("GET", base_a + "/metadata").json()
+    status = a.call("GET", base_a + "/sync-status", headers=OWNER).json()["sync_status"]
+    assert (status["status"], status["local_version"], status["peer_version"]) == \
+        ("IN_SYNC", 3, 3)
 
     # site-b goes away: every change on site-a is refused and nothing changes.
     b.stop()

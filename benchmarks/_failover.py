@@ -148,12 +148,13 @@ class Env:
     base: str
     clouds: Sites
     casts: list[str]
-    names: list[list[str]]  # server names per boot group
+    names: list[list[str]]  # server names per boot group (of the first PG)
+    bases: list[str] = field(default_factory=list)  # every PG's URL
     spans: dict[str, list[float]] = field(default_factory=dict)  # step -> [start, end]
     sim: SimulatedFabric | None = None
 
 
-def _configure(tmp: str, lim: Limits) -> None:
+def _configure(tmp: str, lim: Limits, pgs: int = 1) -> None:
     if not config.is_parsed():
         config.parse_args([], default_config_files=[])
     storage_conf.register_opts(CONF)
@@ -166,6 +167,7 @@ def _configure(tmp: str, lim: Limits) -> None:
     CONF.set_override("max_workers", lim.workers, group="engine")
     CONF.set_override("max_concurrent_builds", lim.builds, group="engine")
     CONF.set_override("max_concurrent_volume_calls", lim.volume_calls, group="engine")
+    CONF.set_override("max_concurrent_operations", max(pgs, 1), group="engine")
     session.reset()
     policy.reset()
     persistence.reset()
@@ -224,13 +226,13 @@ def _arrays(mp: pytest.MonkeyPatch) -> Iterator[SimulatedFabric | None]:
 
 @contextlib.contextmanager
 def environment(n: int, groups: int, m: Model, lim: Limits,
-                tmpdir: str | None = None) -> Iterator[Env]:
-    """A PG of ``n`` protected servers on site-a, replicated once."""
+                tmpdir: str | None = None, pgs: int = 1) -> Iterator[Env]:
+    """``pgs`` PGs of ``n`` protected servers each on site-a, replicated once."""
     with contextlib.ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory(dir=tmpdir,
                                                               prefix="protector-bench-"))
         mp = stack.enter_context(pytest.MonkeyPatch.context())
-        _configure(tmp, lim)
+        _configure(tmp, lim, pgs)
         migration.upgrade()
         peers = FakePeers()
         mp.setattr(peer_client, "get_client", peers.get_client)
@@ -253,7 +255,7 @@ def environment(n: int, groups: int, m: Model, lim: Limits,
         sites.down = set()
         previous = cloud_base.set_provider(sites.provider)
         try:
-            env = _protect(clients, sites, casts, n, groups, array_policy)
+            env = _protect(clients, sites, casts, n, groups, array_policy, pgs)
             env.sim = sim
             yield env
         finally:
@@ -264,31 +266,39 @@ def environment(n: int, groups: int, m: Model, lim: Limits,
 
 
 def _protect(clients: dict[str, Client], sites: Sites, casts: list[str], n: int,
-             groups: int, array_policy: dict[str, Any]) -> Env:
+             groups: int, array_policy: dict[str, Any], pgs: int = 1) -> Env:
     helpers.make_sites(clients["admin"])
     owner = clients["owner"]
-    helpers.make_pg(owner, network_mapping={NETWORK: NETWORK}, volume_type="replicated")
-    base = f"/v1/{owner.project}/protection-groups/pg1"
-    owner.post(base + "/policy", array_policy, status=201)
-    names: list[list[str]] = []
-    index = 0
-    for order, size in enumerate(boot_groups(n, groups), start=1):
-        names.append([])
-        for _ in range(size):
-            name = f"vm{index:03d}"
-            index += 1
-            sid = seed_server(sites["site-a"], name, network=NETWORK, volume_sizes=(1, 2))
-            owner.post(base + "/members", {"instance_id": sid, "boot_order": order},
-                       status=201)
-            names[-1].append(name)
-    first = casts[0]
+    env = Env(owner, "", sites, casts, [])
+    for p in range(1, pgs + 1):
+        helpers.make_pg(owner, f"pg{p}", network_mapping={NETWORK: NETWORK},
+                        volume_type="replicated")
+        base = f"/v1/{owner.project}/protection-groups/pg{p}"
+        owner.post(base + "/policy", array_policy, status=201)
+        casts.clear()
+        index = 0
+        for order, size in enumerate(boot_groups(n, groups), start=1):
+            if p == 1:
+                env.names.append([])
+            for _ in range(size):
+                name = f"vm{index:03d}" if p == 1 else f"pg{p}-vm{index:03d}"
+                index += 1
+                sid = seed_server(sites["site-a"], name, network=NETWORK,
+                                  volume_sizes=(1, 2))
+                owner.post(base + "/members", {"instance_id": sid, "boot_order": order},
+                           status=201)
+                if p == 1:
+                    env.names[-1].append(name)
+        first = casts[0]
+        _protect_all(first)
+        assert op(owner, first)["status"] == "completed", op(owner, first)
+        driver = resources.load(first, context.get_admin_context().to_dict()).storage()
+        driver.replicate_now()  # what the array's schedule would have done
+        driver.close()
+        env.bases.append(base)
     casts.clear()
-    _protect_all(first)
-    assert op(owner, first)["status"] == "completed", op(owner, first)
-    driver = resources.load(first, context.get_admin_context().to_dict()).storage()
-    driver.replicate_now()  # what the array's schedule would have done
-    driver.close()
-    return Env(owner, base, sites, casts, names)
+    env.base = env.bases[0]
+    return env
 
 
 def _protect_all(op_id: str) -> None:
@@ -399,11 +409,16 @@ def _phases(env: Env, started: float, ended: float) -> dict[str, float]:
     return phases
 
 
+def action(kind: str, isolated: bool = False) -> dict[str, Any]:
+    if kind == "test":
+        return {"test_failover": {"auto_network": isolated}}
+    return {"failover": {"failover_type": kind}}
+
+
 def run(kind: str, n: int, groups: int, m: Model, lim: Limits, tmpdir: str | None,
         profile: str | None = None) -> Result:
     isolated = kind == "test" and n <= ISOLATED_PORTS
-    body = ({"failover": {"failover_type": "planned"}} if kind == "planned"
-            else {"test_failover": {"auto_network": isolated}})
+    body = action(kind, isolated)
     with environment(n, groups, m, lim, tmpdir) as env:
         site_b = env.clouds["site-b"]
         for cloud in env.clouds.values():
@@ -440,7 +455,7 @@ def run(kind: str, n: int, groups: int, m: Model, lim: Limits, tmpdir: str | Non
         return Result(n, ended - started, cpu, _phases(env, started, ended),
                       critical_phases(kind, m, lim, sizes), serial_runbook(kind, m, lim, n),
                       calls, peak[0],
-                      "" if isolated or kind == "planned" else "mapped networks")
+                      "" if isolated or kind != "test" else "mapped networks")
 
 
 @contextlib.contextmanager

@@ -83,17 +83,40 @@ def critical_phases(kind: str, m: Model, lim: Limits, sizes: list[int]) -> dict[
         phases["replicate now"] = m.replicate
     else:
         phases["pick recovery point"] = 0.0
+    if kind == "test":
         phases["create test network"] = m.latency
     copies = 7 * m.latency if lim.storage == "simulator" else 0.0
     phases["volumes"] = copies + math.ceil(2 * n / lim.volume_slots) * m.call_wait(m.volume)
     for i, g in enumerate(sizes, start=1):
         phases[f"boot group {i}"] = (math.ceil(g / lim.build_slots) * m.call_wait(m.build)
                                      + m.call_wait(m.attach))
-    if kind == "planned":
-        phases["switch primary site"] = m.latency
-    else:
+    if kind == "test":
         phases["record test resources"] = 0.0
+    else:
+        phases["switch primary site"] = m.latency
     return phases
+
+
+def critical_many(kind: str, m: Model, lim: Limits, pgs: int, sizes: list[int]) -> float:
+    """The critical path of ``pgs`` PGs (boot groups ``sizes`` each) failed
+    over at once by one engine: the phases of one PG, except that the
+    volumes and the servers of every PG share the engine's slots (``lim`` is
+    per operation: ``pgs`` operations have ``pgs`` times the worker
+    threads). Each of volumes and builds takes the longer of one PG's chain
+    (its boot groups one after the other) and the rounds the shared slots
+    need for all the PGs (slots never idle while a PG has a server left)."""
+    n = sum(sizes)
+    one = critical_phases(kind, m, lim, sizes)
+    fixed = sum(v for k, v in one.items() if k != "volumes" and not k.startswith("boot group"))
+    volume_slots = lim.volume_slots * pgs if lim.storage == "mock" else lim.volume_slots
+    build_slots = min(lim.builds, lim.hosts * lim.host_builds, lim.workers * pgs)
+    copies = 7 * m.latency if lim.storage == "simulator" else 0.0
+    volumes = max(one["volumes"], copies + math.ceil(2 * n * pgs / volume_slots)
+                  * m.call_wait(m.volume))
+    chain = sum(v for k, v in one.items() if k.startswith("boot group"))
+    shared = (math.ceil(n * pgs / build_slots) * m.call_wait(m.build)
+              + len(sizes) * m.call_wait(m.attach))
+    return fixed + volumes + max(chain, shared)
 
 
 def serial_runbook(kind: str, m: Model, lim: Limits, n: int) -> float:
@@ -101,7 +124,7 @@ def serial_runbook(kind: str, m: Model, lim: Limits, n: int) -> float:
     per_server = m.call_wait(m.build) + m.call_wait(m.attach) + 2 * (copy + m.call_wait(m.volume))
     if kind == "planned":
         return 2 * m.latency + n * (m.call_wait(m.stop) + per_server) + m.replicate
-    return 2 * m.latency + n * per_server
+    return 2 * m.latency + n * per_server  # test: network; unplanned: switch
 
 
 # -- the environment -------------------------------------------------------------------

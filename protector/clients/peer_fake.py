@@ -9,6 +9,7 @@ import copy
 from typing import Any
 
 from protector.clients import peer as peer_client
+from protector.sync import delta
 
 
 class FakePeerSite:
@@ -19,6 +20,7 @@ class FakePeerSite:
         self.documents: dict[str, tuple[str, dict]] = {}   # pg id -> (project, doc)
         self.mirrors: dict[str, dict] = {}                  # mapping id -> mirror
         self.trusts: dict[str, str] = {}                    # project -> trust id
+        self.received: list[dict] = []                      # every document, as sent
 
 
 class FakePeerClient:
@@ -50,6 +52,14 @@ class FakePeerClient:
             raise peer_client.PeerError(500, f"site {self.site.name}: write failed")
         current = self.store.documents.get(document["id"])
         version = document["metadata_version"]
+        self.store.received.append(document)
+        if "base_version" in document and not (current and version == current[1][
+                "metadata_version"]):
+            # As the real peer: a delta applies onto its base version only.
+            if current is None or current[1]["metadata_version"] != document["base_version"]:
+                raise peer_client.PeerError(409, f"site {self.site.name}: not at the base "
+                                                 "version of this delta")
+            document = delta.patch(current[1], document)
         if current and not force:
             if version == current[1]["metadata_version"]:
                 return {"id": document["id"], "result": "unchanged",

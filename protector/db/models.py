@@ -293,3 +293,17 @@ class Trust(Base):
     trustee_user_id: Mapped[str] = mapped_column(String(64), nullable=False)
     trust_id: Mapped[str] = mapped_column(String(64), nullable=False)
     roles: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+
+
+class PeerDocument(Base):
+    """What the peer site holds of a PG: the version it confirmed (or sent)
+    and a digest of each part of that document, so that the next push
+    sends only the parts that changed (protector.sync.delta)."""
+
+    __tablename__ = "peer_documents"
+
+    protection_group_id: Mapped[str] = mapped_column(
+        String(UUID_LEN), ForeignKey("protection_groups.id", ondelete="CASCADE"),
+        primary_key=True)
+    metadata_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    digests: Mapped[dict] = mapped_column(JSON, nullable=False)

@@ -18,6 +18,8 @@ from sqlalchemy.orm import selectinload
 
 from protector import crypto, exception
 from protector.db import models, session
+from protector.db import peer_documents as peer_db
+from protector.sync import delta
 
 FORMAT = 1
 _PG_FIELDS = ("name", "description", "replication_type", "volume_type", "status",
@@ -50,33 +52,37 @@ def build(context: Any, pg_id: str) -> dict[str, Any]:
         pg = _load(s, pg_id)
         if pg is None:
             raise exception.ProtectionGroupNotFound(pg=pg_id)
-        names = {site.id: site.name for site in s.execute(select(models.Site)).scalars()}
-        policy = None
-        if pg.policy is not None:
-            policy = {f: getattr(pg.policy, f) for f in _POLICY_FIELDS}
-            policy["primary_fa_api_token"] = crypto.decrypt(
-                pg.policy.primary_fa_api_token_encrypted)
-            policy["secondary_fa_api_token"] = crypto.decrypt(
-                pg.policy.secondary_fa_api_token_encrypted)
-        return {
-            "format": FORMAT,
-            "id": pg.id,
-            "metadata_version": pg.metadata_version,
-            "deleted": False,
-            "protection_group": {
-                **{f: getattr(pg, f) for f in _PG_FIELDS},
-                "primary_site": names[pg.primary_site_id],
-                "secondary_site": names[pg.secondary_site_id],
-                "current_primary_site": names[pg.current_primary_site_id],
-                "last_replication_at": _iso(pg.last_replication_at),
-            },
-            "members": [{f: getattr(m, f) for f in _MEMBER_FIELDS} for m in pg.members],
-            "policy": policy,
-            "consistency_groups": [
-                {**{f: getattr(cg, f) for f in _CG_FIELDS}, "site": names[cg.site_id],
-                 "volumes": [{f: getattr(v, f) for f in _VOLUME_FIELDS} for v in cg.volumes]}
-                for cg in pg.consistency_groups],
-        }
+        return _document(s, pg)
+
+
+def _document(s: Any, pg: models.ProtectionGroup) -> dict[str, Any]:
+    names = {site.id: site.name for site in s.execute(select(models.Site)).scalars()}
+    policy = None
+    if pg.policy is not None:
+        policy = {f: getattr(pg.policy, f) for f in _POLICY_FIELDS}
+        policy["primary_fa_api_token"] = crypto.decrypt(
+            pg.policy.primary_fa_api_token_encrypted)
+        policy["secondary_fa_api_token"] = crypto.decrypt(
+            pg.policy.secondary_fa_api_token_encrypted)
+    return {
+        "format": FORMAT,
+        "id": pg.id,
+        "metadata_version": pg.metadata_version,
+        "deleted": False,
+        "protection_group": {
+            **{f: getattr(pg, f) for f in _PG_FIELDS},
+            "primary_site": names[pg.primary_site_id],
+            "secondary_site": names[pg.secondary_site_id],
+            "current_primary_site": names[pg.current_primary_site_id],
+            "last_replication_at": _iso(pg.last_replication_at),
+        },
+        "members": [{f: getattr(m, f) for f in _MEMBER_FIELDS} for m in pg.members],
+        "policy": policy,
+        "consistency_groups": [
+            {**{f: getattr(cg, f) for f in _CG_FIELDS}, "site": names[cg.site_id],
+             "volumes": [{f: getattr(v, f) for f in _VOLUME_FIELDS} for v in cg.volumes]}
+            for cg in pg.consistency_groups],
+    }
 
 
 def deletion(pg_id: str, version: int) -> dict[str, Any]:
@@ -120,13 +126,33 @@ def _apply(context: Any, project_id: str, doc: dict[str, Any], force: bool) -> s
         with session.writer(context) as s:
             pg = _load(s, doc["id"], lock=True)
             made_here = pg is None
-            return _write(s, pg, project_id, doc, force)
+            if "base_version" in doc:
+                doc = _patched(s, pg, doc)
+            result = _write(s, pg, project_id, doc, force)
+            if result == "applied":
+                # The sender holds what was just written: our next push to it
+                # can be a delta too.
+                peer_db.put(s, doc["id"], doc["metadata_version"], delta.digests(doc))
+            return result
     except db_exc.DBDuplicateEntry as exc:
         with session.reader(context) as s:
             if made_here and _load(s, doc["id"]) is not None:
                 raise _Raced() from exc
         raise exception.Duplicate(resource="Protection group",
                                   name=doc["protection_group"]["name"]) from exc
+
+
+def _patched(s: Any, pg: models.ProtectionGroup | None, doc: dict[str, Any]
+             ) -> dict[str, Any]:
+    """A delta made whole against the copy here, which must be its base."""
+    if pg is not None and doc["metadata_version"] == pg.metadata_version:
+        return doc  # a repeat: _write answers "unchanged" before reading it
+    if pg is None or pg.metadata_version != doc["base_version"]:
+        held = f"version {pg.metadata_version}" if pg is not None else "no copy"
+        raise exception.Conflict(
+            reason=f"protection group {doc['id']}: this site holds {held}, not the base "
+                   f"version {doc['base_version']} of this delta; send the whole document")
+    return delta.patch(_document(s, pg), doc)
 
 
 def _write(s: Any, pg: models.ProtectionGroup | None, project_id: str, doc: dict[str, Any],

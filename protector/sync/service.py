@@ -6,7 +6,9 @@ A change of a PG (the PG, its members, its policy):
    while the PG is OUT_OF_SYNC, and checks the peer answers; if not, the
    change is refused (503) and nothing changes;
 2. applies the change here, which bumps metadata_version;
-3. pushes the whole PG document with its version to the peer;
+3. pushes the PG document with its version to the peer: only the parts
+   that changed since the version the peer holds (protector.sync.delta),
+   else the whole document;
 4. checks the peer wrote that version. If it did not, the PG is marked
    OUT_OF_SYNC here and further changes wait for sync-force.
 """
@@ -21,10 +23,11 @@ from oslo_utils import timeutils
 from protector import exception
 from protector.clients import peer as peer_client
 from protector.db import models
+from protector.db import peer_documents as peer_db
 from protector.db import protection_groups as pg_db
 from protector.db import sites as sites_db
 from protector.db import tenant_mappings as tm_db
-from protector.sync import document, sites
+from protector.sync import delta, document, sites
 
 LOG = log.getLogger(__name__)
 IN_SYNC = "IN_SYNC"
@@ -73,17 +76,38 @@ def _push(context: Any, pg_id: str, peer: models.Site, client: Any, project: str
         _push_newest(context, pg_id, peer, client, project, force)
 
 
+def _send(client: Any, project: str, doc: dict[str, Any], force: bool,
+          held: models.PeerDocument | None) -> Any:
+    """Push ``doc``, as a delta onto what the peer holds when that is known
+    and older; the whole document if the peer refuses the delta (it is at
+    another version, or predates deltas)."""
+    if force or held is None or held.metadata_version >= doc["metadata_version"]:
+        return client.put_metadata(project, doc, force=force)
+    try:
+        return client.put_metadata(
+            project, delta.make(doc, held.metadata_version, held.digests))
+    except peer_client.PeerError as exc:
+        if exc.code not in (400, 409):
+            raise
+        LOG.info("Protection group %s: the peer refused a delta onto version %d (%s); "
+                 "sending the whole document", doc["id"], held.metadata_version, exc.msg)
+        return client.put_metadata(project, doc)
+
+
 def _push_newest(context: Any, pg_id: str, peer: models.Site, client: Any, project: str,
                  force: bool) -> None:
     doc = document.build(context, pg_id)
     name, version = doc["protection_group"]["name"], doc["metadata_version"]
     try:
-        answer = client.put_metadata(project, doc, force=force)
+        answer = _send(client, project, doc, force, peer_db.get(context, pg_id))
         confirmed = answer and answer.get("metadata_version") == version
         problem = None if confirmed else f"it answered {answer}"
     except exception.ProtectorException as exc:
         problem = exc.msg
-    if problem is not None:
+    if problem is None:
+        peer_db.record(context, pg_id, version, delta.digests(doc))
+    else:
+        peer_db.forget(context, pg_id)
         _mark(context, pg_id, OUT_OF_SYNC)
         LOG.warning("Protection group %s version %d not confirmed by site %s: %s",
                     pg_id, version, peer.name, problem)

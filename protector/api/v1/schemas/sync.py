@@ -13,10 +13,23 @@ document = {
         "members": {"type": "array", "items": {"type": "object"}},
         "policy": {"type": ["object", "null"]},
         "consistency_groups": {"type": "array", "items": {"type": "object"}},
+        # A delta (protector.sync.delta): the parts that changed since this
+        # version, and the ids of those that went.
+        "base_version": {"type": "integer", "minimum": 1},
+        "removed_members": {"type": "array", "items": {"type": "string"}},
+        "removed_consistency_groups": {"type": "array", "items": {"type": "string"}},
     },
     "required": ["format", "id", "metadata_version", "deleted"],
-    "if": {"properties": {"deleted": {"const": False}}},
-    "then": {"required": ["protection_group", "members", "policy", "consistency_groups"]},
+    "allOf": [
+        {"if": {"properties": {"deleted": {"const": False}},
+                "not": {"required": ["base_version"]}},
+         "then": {"required": ["protection_group", "members", "policy",
+                               "consistency_groups"]}},
+        {"if": {"required": ["base_version"]},
+         "then": {"required": ["protection_group", "members", "removed_members",
+                               "consistency_groups", "removed_consistency_groups"],
+                  "properties": {"deleted": {"const": False}}}},
+    ],
     "additionalProperties": False,
 }
 

@@ -124,15 +124,17 @@ class PeerClient:
             raise
 
     def get_version(self, project_id: str, pg_id: str) -> int | None:
-        """The peer's ``metadata_version`` of the PG (None: it has none): its
-        PG record, not the whole document, which grows with the members."""
+        """The peer's ``metadata_version`` of the PG (None: it has none),
+        without the whole document (a peer that predates ``fields`` sends it
+        all the same)."""
         try:
-            pg = self._call("GET", f"/{project_id}/protection-groups/{pg_id}")
+            doc = self._call("GET", f"/{project_id}/protection-groups/{pg_id}/metadata"
+                                    "?fields=metadata_version")
         except PeerError as exc:
             if exc.code == 404:
                 return None
             raise
-        return pg["protection_group"]["metadata_version"]
+        return doc["metadata_version"]
 
     def put_metadata(self, project_id: str, document: dict, force: bool = False) -> dict:
         query = "?force=true" if force else ""

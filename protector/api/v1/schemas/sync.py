@@ -33,6 +33,10 @@ document = {
     "additionalProperties": False,
 }
 
+export_query = {"type": "object",
+                "properties": {"fields": {"type": "string", "enum": ["metadata_version"]}},
+                "additionalProperties": False}
+
 import_query = {"type": "object", "properties": {"force": {"type": "boolean"}},
                 "additionalProperties": False}
 

@@ -7,8 +7,9 @@ from protector.conf import CONF
 
 
 def page(query: dict[str, Any]) -> dict[str, Any]:
-    """limit/marker for the DB layer, limit capped at [api] max_limit."""
-    limit = min(query.get("limit") or CONF.api.max_limit, CONF.api.max_limit)
+    """limit/marker for the DB layer: the limit asked for, else [api]
+    default_limit, capped at [api] max_limit."""
+    limit = min(query.get("limit") or CONF.api.default_limit, CONF.api.max_limit)
     return {"limit": limit, "marker": query.get("marker")}
 
 

@@ -84,6 +84,22 @@ def test_limit_is_capped(sqlite_api, conf):
         conf.clear_override("max_limit", group="api")
 
 
+def test_a_list_without_limit_is_a_default_page(sqlite_api, conf):
+    conf.set_override("default_limit", 2, group="api")
+    try:
+        admin = sqlite_api["admin"]
+        for i in range(3):
+            admin.post(f"/v1/{admin.project}/sites", dict(helpers.SITE_A, name=f"s{i}"),
+                       status=201)
+        first = admin.get(f"/v1/{admin.project}/sites").json
+        assert [s["name"] for s in first["sites"]] == ["s0", "s1"]
+        rest = admin.get(first["sites_links"][0]["href"].split("localhost", 1)[1]).json
+        assert [s["name"] for s in rest["sites"]] == ["s2"] and "sites_links" not in rest
+        assert len(admin.get(f"/v1/{admin.project}/sites?limit=3").json["sites"]) == 3
+    finally:
+        conf.clear_override("default_limit", group="api")
+
+
 def test_every_error_carries_the_request_id(sqlite_api):
     owner = sqlite_api["owner"]
     resp = owner.get(f"/v1/{owner.project}/protection-groups/nope", status=404)

@@ -219,12 +219,12 @@ def load(base: str, kind: Kind, *, clients: int, requests_each: int,
         with requests.Session() as session:
             start.wait()
             began = time.perf_counter()
+            phase = r.random()  # each client its own, or all would send at once
             path: str | None = None
             try:
                 for i in range(requests_each):
                     if rate:
-                        # Each client's first request at a random phase, then steady.
-                        due = began + (i + r.random() * (i == 0)) / rate
+                        due = began + (i + phase) / rate
                         time.sleep(max(0.0, due - time.perf_counter()))
                     if path is None:
                         path = kind.path(r)

@@ -21,21 +21,20 @@ from protector.policies import protection_groups as rules
 PROTECTED = "protected"
 
 
-def pg_health(pg: models.ProtectionGroup, now: Any) -> dict[str, Any]:
-    rpo = pg.policy.rpo_minutes if pg.policy else None
+def pg_health(pg: models.ProtectionGroup, ready: pg_db.Readiness, now: Any
+              ) -> dict[str, Any]:
+    rpo = ready.rpo_minutes
     lag = (now - pg.last_replication_at).total_seconds() if pg.last_replication_at else None
     blockers = []
     if pg.status != states.ACTIVE:
         blockers.append(f"status is {pg.status}, not active")
     if pg.sync_status != "IN_SYNC":
         blockers.append(f"metadata is {pg.sync_status}; run sync-force")
-    if not pg.members:
+    if not ready.members:
         blockers.append("no members")
-    unprotected = [m.instance_name or m.instance_id for m in pg.members
-                   if m.status != PROTECTED]
-    if unprotected:
-        blockers.append(f"members not protected: {', '.join(sorted(unprotected))}")
-    if pg.policy is None:
+    if ready.unprotected:
+        blockers.append(f"members not protected: {', '.join(sorted(ready.unprotected))}")
+    if rpo is None:
         blockers.append("no replication policy")
     if pg.last_replication_at is None:
         blockers.append("no replicated recovery point yet")
@@ -59,11 +58,12 @@ def show(req: dispatch.Request, project_id: str, query: dict) -> Any:
     policy.authorize(req.context, rules.INDEX, {"project_id": project_id})
     filters = {"project_id": project_id, "id": query.get("protection_group_id")}
     paging = common.page(query)
-    pgs = pg_db.list_(req.context, filters=filters, policy=True, member_summaries=True,
-                      **paging)
+    pgs = pg_db.list_(req.context, filters=filters, **paging)
+    ready = pg_db.readiness(req.context, [pg.id for pg in pgs], PROTECTED)
     now = timeutils.utcnow()
     # Paged as every list: the PGs and, when the page is full, the next link.
-    page = common.collection(req, "protection_groups", [pg_health(pg, now) for pg in pgs],
+    page = common.collection(req, "protection_groups",
+                             [pg_health(pg, ready[pg.id], now) for pg in pgs],
                              paging["limit"], id_key="protection_group_id")
     return dispatch.json_response({"health": {
         "components": {"api": "ok", "database": "ok"}, **page}})

@@ -43,6 +43,15 @@ def test_ready_pg_and_rpo_compliance(api):
     assert 590 < health["replication_lag_seconds"] < 700
     assert health["rpo_compliant"] is True
 
+    # A member still being added blocks, by its server's name (else its id).
+    owner.post(base + "/members", {"instance_id": "8d3c0f0e-6a43-4e8f-9f7e-3b1b7a1d2c41"},
+               status=201)
+    (health,) = owner.get(f"/v1/{owner.project}/health").json["health"]["protection_groups"]
+    assert health["blockers"] == ["members not protected: "
+                                  "8d3c0f0e-6a43-4e8f-9f7e-3b1b7a1d2c41"]
+    member_db.update(ctx, pg["id"], "8d3c0f0e-6a43-4e8f-9f7e-3b1b7a1d2c41",
+                     {"status": "protected"})
+
     pg_db.update(ctx, None, pg["id"], {
         "last_replication_at": timeutils.utcnow() - datetime.timedelta(minutes=20)})
     (health,) = owner.get(f"/v1/{owner.project}/health").json["health"][

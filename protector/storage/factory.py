@@ -16,9 +16,13 @@ NAMESPACE = "protector.storage.drivers"
 
 
 def _registered(conf: cfg.ConfigOpts) -> cfg.ConfigOpts:
-    # Registering the same options twice is a no-op, so this works whether or
-    # not protector.conf registered [storage] already.
-    storage_conf.register_opts(conf)
+    # Whether or not protector.conf registered [storage] already; checked
+    # first, since registering again costs dozens of oslo.config calls and
+    # the engine builds a driver per PG on every replication check.
+    try:
+        conf.storage.mock_storage_dir  # noqa: B018 - the last option registered
+    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
+        storage_conf.register_opts(conf)
     return conf
 
 

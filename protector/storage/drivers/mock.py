@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS pg_volumes (
 CREATE TABLE IF NOT EXISTS snapshots (
     name TEXT PRIMARY KEY, pgroup TEXT NOT NULL, created REAL NOT NULL,
     volumes TEXT NOT NULL);
+-- Every PG's replication check reads its own snapshots: without the index
+-- each read scans the snapshots of every PG on the array.
+CREATE INDEX IF NOT EXISTS ix_snapshots_pgroup ON snapshots (pgroup, created);
 CREATE TABLE IF NOT EXISTS copies (
     name TEXT PRIMARY KEY, tag TEXT NOT NULL, source TEXT NOT NULL,
     point TEXT NOT NULL, cinder_volume_id TEXT NOT NULL, size_gb INTEGER,
@@ -62,6 +65,11 @@ def ensure_private_dir(path: str) -> None:
         os.chmod(path, 0o755)  # makedirs is subject to the umask
 
 
+# Files (path, inode) this process gave their schema: the engine opens each
+# array's file for every PG on every replication check.
+_with_schema: set[tuple[str, int]] = set()
+
+
 def open_db(path: str, schema: str | None) -> sqlite3.Connection:
     """A connection to ``path``, created 0600 with ``schema`` (if given) if new."""
     if not os.path.exists(path):
@@ -70,7 +78,10 @@ def open_db(path: str, schema: str | None) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=30)
     conn.row_factory = sqlite3.Row
     if schema:
-        conn.executescript(schema)
+        key = (path, os.stat(path).st_ino)
+        if key not in _with_schema:
+            conn.executescript(schema)
+            _with_schema.add(key)
     return conn
 
 

@@ -170,3 +170,15 @@ def test_health_of_the_project(api: Any, sites: None) -> None:
     health = api.health.get()
     assert health["components"] == {"api": "ok", "database": "ok"}
     assert isinstance(health["protection_groups"], list)
+
+
+def test_health_follows_its_next_links(api: Any, sites: None) -> None:
+    CONF.set_override("default_limit", 2, group="api")
+    try:
+        made = {api.protection_groups.create(
+            name=f"health-{i}", replication_type="async", volume_type="t",
+            primary_site="site-a", secondary_site="site-b")["id"] for i in range(3)}
+        ids = [pg["protection_group_id"] for pg in api.health.get()["protection_groups"]]
+        assert made <= set(ids) and len(ids) == len(set(ids))
+    finally:
+        CONF.clear_override("default_limit", group="api")

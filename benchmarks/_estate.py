@@ -86,13 +86,19 @@ class Estate:
     fill_seconds: float = 0.0
 
 
-def _server_sql(statement: str) -> None:
+def server_sql(statement: str) -> None:
     conn = fixtures._mysql()
     try:
         with conn.cursor() as cur:
             cur.execute(statement)
     finally:
         conn.close()
+
+
+def url(database: str) -> str:
+    """The [database] connection of ``database`` on the machine's MariaDB."""
+    return (f"mysql+pymysql://{fixtures.MYSQL_USER}:{fixtures.MYSQL_PASSWORD}@"
+            f"{fixtures.MYSQL_HOST}/{database}?charset=utf8mb4")
 
 
 def database_answers() -> bool:
@@ -119,10 +125,9 @@ def create(shape: Shape, *, operations: int, projects: int = 10,
            state_path: str | None = None, seed: int = 1) -> Estate:
     """A new database ``protector_bench_estate_<pid>`` at head, filled."""
     name = f"protector_bench_estate_{os.getpid()}"
-    _server_sql(f"DROP DATABASE IF EXISTS {name}")
-    _server_sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
-    connection = (f"mysql+pymysql://{fixtures.MYSQL_USER}:{fixtures.MYSQL_PASSWORD}@"
-                  f"{fixtures.MYSQL_HOST}/{name}?charset=utf8mb4")
+    server_sql(f"DROP DATABASE IF EXISTS {name}")
+    server_sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
+    connection = url(name)
     configure(connection, state_path or tempfile.mkdtemp(prefix="protector-estate-"))
     migration.upgrade()
     started = time.perf_counter()
@@ -133,7 +138,7 @@ def create(shape: Shape, *, operations: int, projects: int = 10,
 
 def drop(estate: Estate) -> None:
     session.reset()
-    _server_sql(f"DROP DATABASE IF EXISTS {estate.database}")
+    server_sql(f"DROP DATABASE IF EXISTS {estate.database}")
 
 
 class _Clock:

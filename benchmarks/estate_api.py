@@ -83,8 +83,7 @@ graceful_timeout = 2
 auth_strategy = noauth
 api_paste_config = {os.path.abspath(demo_sites.PASTE_INI)}
 [database]
-connection = mysql+pymysql://{fixtures.MYSQL_USER}:{fixtures.MYSQL_PASSWORD}@\
-{fixtures.MYSQL_HOST}/{database}?charset=utf8mb4
+connection = {_estate.url(database)}
 [peer]
 timeout = 10
 retries = 0
@@ -270,17 +269,18 @@ def start_pair(workdir: str, estate: _estate.Estate, peer_db: str, workers: int
                  other.url, other.name)
         api.service.start()
     for api in apis:
-        harness.wait_until(lambda api=api: _answers(api), timeout=60,
+        harness.wait_until(lambda api=api: answers(api.url, api.service), timeout=60,
                            what=f"{api.name}'s protector-api is not up",
                            diagnostics=api.service.diagnostics)
     return apis[0], apis[1]
 
 
-def _answers(api: Api) -> bool:
-    if not api.service.running:
-        raise RuntimeError(api.service.diagnostics())
+def answers(url: str, service: harness.Service) -> bool:
+    """Whether the protector-api at ``url`` (…/v1) answers; raises if it exited."""
+    if not service.running:
+        raise RuntimeError(service.diagnostics())
     try:
-        requests.get(api.url.rsplit("/v1", 1)[0], timeout=1)
+        requests.get(url.rsplit("/v1", 1)[0], timeout=1)
         return True
     except requests.ConnectionError:
         return False
@@ -324,12 +324,7 @@ def main() -> None:
         report(results, workers)
     finally:
         _estate.drop(estate)
-        conn = fixtures._mysql()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(f"DROP DATABASE IF EXISTS {peer_db}")
-        finally:
-            conn.close()
+        _estate.server_sql(f"DROP DATABASE IF EXISTS {peer_db}")
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -35,7 +35,7 @@ import requests
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import _estate  # noqa: E402 - beside this file, as the scripts run
-from estate_api import ADMIN, _rss_mb  # noqa: E402
+from estate_api import ADMIN, _rss_mb, answers  # noqa: E402
 
 from protector import context  # noqa: E402
 from protector.conf import CONF  # noqa: E402
@@ -148,7 +148,7 @@ def _services_rss(estate: _estate.Estate, state: str) -> tuple[float, float, flo
         api.start()
         engine.start()
         base = f"http://127.0.0.1:{port}/v1"
-        harness.wait_until(lambda: _up(base, api), timeout=60, what="protector-api is up",
+        harness.wait_until(lambda: answers(base, api), timeout=60, what="protector-api is up",
                            diagnostics=api.diagnostics)
         headers = {**ADMIN, "OpenStack-API-Version": "protector 1.2"}
         path: str | None = "/admin/protection-groups?all_projects=true&limit=1000"
@@ -168,16 +168,6 @@ def _services_rss(estate: _estate.Estate, state: str) -> tuple[float, float, flo
     finally:
         engine.stop()
         api.stop()
-
-
-def _up(base: str, api: harness.Service) -> bool:
-    if not api.running:
-        raise RuntimeError(api.diagnostics())
-    try:
-        requests.get(base.rsplit("/v1", 1)[0], timeout=1)
-        return True
-    except requests.ConnectionError:
-        return False
 
 
 def _peak_mb(pid: int) -> float:

@@ -88,13 +88,12 @@ def run_many(kind: str, pgs: int, n: int, groups: int, m: Model, lim: Limits,
             with futures.ThreadPoolExecutor(pgs, thread_name_prefix="operation") as pool:
                 cpu = time.process_time()
                 started = time.perf_counter()
-                done = list(pool.map(lambda o: worker.run(o, host="engine-1"), op_ids))
+                list(pool.map(lambda o: worker.run(o, host="engine-1"), op_ids))
                 elapsed = time.perf_counter() - started
                 cpu = time.process_time() - cpu
         finally:
             _failover._replicate_delay[0] = 0.0
             CONF.set_override("site_name", "site-a")
-        del done
         rtos = []
         for op_id in op_ids:
             row = op(env.owner, op_id)

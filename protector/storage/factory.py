@@ -19,9 +19,7 @@ def _registered(conf: cfg.ConfigOpts) -> cfg.ConfigOpts:
     # Whether or not protector.conf registered [storage] already; checked
     # first, since registering again costs dozens of oslo.config calls and
     # the engine builds a driver per PG on every replication check.
-    try:
-        conf.storage.mock_storage_dir  # noqa: B018 - the last option registered
-    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
+    if "storage" not in conf:  # its options are registered with it, all at once
         storage_conf.register_opts(conf)
     return conf
 

@@ -43,30 +43,34 @@ def digests(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def make(doc: dict[str, Any], base_version: int, base: dict[str, Any]) -> dict[str, Any]:
-    """``doc`` (whole) as a delta onto the document whose digests are ``base``."""
+def make(doc: dict[str, Any], base_version: int, base: dict[str, Any],
+         current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``doc`` (whole) as a delta onto the document whose digests are
+    ``base``; ``current`` is ``digests(doc)`` if the caller has it."""
+    current = current or digests(doc)
     members = base["members"]
     groups = base["consistency_groups"]
     delta: dict[str, Any] = {
         "format": doc["format"], "id": doc["id"], "metadata_version": doc["metadata_version"],
         "deleted": False, "base_version": base_version,
         "protection_group": doc["protection_group"],
-        "members": [m for m in doc["members"] if members.get(m["id"]) != _digest(m)],
-        "removed_members": sorted(set(members) - {m["id"] for m in doc["members"]}),
+        "members": [m for m in doc["members"]
+                    if members.get(m["id"]) != current["members"][m["id"]]],
+        "removed_members": sorted(set(members) - set(current["members"])),
         "consistency_groups": [],
-        "removed_consistency_groups": sorted(
-            set(groups) - {cg["id"] for cg in doc["consistency_groups"]}),
+        "removed_consistency_groups": sorted(set(groups) - set(current["consistency_groups"])),
     }
-    if _digest(doc["policy"]) != base["policy"]:
+    if current["policy"] != base["policy"]:
         delta["policy"] = doc["policy"]
     for cg in doc["consistency_groups"]:
         known = groups.get(cg["id"], {"group": None, "volumes": {}})
-        volumes = [v for v in cg["volumes"] if known["volumes"].get(v["id"]) != _digest(v)]
-        gone = sorted(set(known["volumes"]) - {v["id"] for v in cg["volumes"]})
-        fields = _group_fields(cg)
-        if volumes or gone or known["group"] != _digest(fields):
+        now = current["consistency_groups"][cg["id"]]
+        volumes = [v for v in cg["volumes"]
+                   if known["volumes"].get(v["id"]) != now["volumes"][v["id"]]]
+        gone = sorted(set(known["volumes"]) - set(now["volumes"]))
+        if volumes or gone or known["group"] != now["group"]:
             delta["consistency_groups"].append(
-                {**fields, "volumes": volumes, "removed_volumes": gone})
+                {**_group_fields(cg), "volumes": volumes, "removed_volumes": gone})
     return delta
 
 

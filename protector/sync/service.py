@@ -76,8 +76,8 @@ def _push(context: Any, pg_id: str, peer: models.Site, client: Any, project: str
         _push_newest(context, pg_id, peer, client, project, force)
 
 
-def _send(client: Any, project: str, doc: dict[str, Any], force: bool,
-          held: models.PeerDocument | None) -> Any:
+def _send(client: Any, project: str, doc: dict[str, Any], digests: dict[str, Any],
+          force: bool, held: models.PeerDocument | None) -> Any:
     """Push ``doc``, as a delta onto what the peer holds when that is known
     and older; the whole document if the peer refuses the delta (it is at
     another version, or predates deltas)."""
@@ -85,7 +85,7 @@ def _send(client: Any, project: str, doc: dict[str, Any], force: bool,
         return client.put_metadata(project, doc, force=force)
     try:
         return client.put_metadata(
-            project, delta.make(doc, held.metadata_version, held.digests))
+            project, delta.make(doc, held.metadata_version, held.digests, digests))
     except peer_client.PeerError as exc:
         if exc.code not in (400, 409):
             raise
@@ -98,14 +98,15 @@ def _push_newest(context: Any, pg_id: str, peer: models.Site, client: Any, proje
                  force: bool) -> None:
     doc = document.build(context, pg_id)
     name, version = doc["protection_group"]["name"], doc["metadata_version"]
+    digests = delta.digests(doc)
     try:
-        answer = _send(client, project, doc, force, peer_db.get(context, pg_id))
+        answer = _send(client, project, doc, digests, force, peer_db.get(context, pg_id))
         confirmed = answer and answer.get("metadata_version") == version
         problem = None if confirmed else f"it answered {answer}"
     except exception.ProtectorException as exc:
         problem = exc.msg
     if problem is None:
-        peer_db.record(context, pg_id, version, delta.digests(doc))
+        peer_db.record(context, pg_id, version, digests)
     else:
         peer_db.forget(context, pg_id)
         _mark(context, pg_id, OUT_OF_SYNC)
